@@ -1,0 +1,353 @@
+//! One builder per program instruction, accounts filled in. Built from the program crate's
+//! own `accounts::*` and `instruction::*` types, so the account lists cannot drift from the
+//! program.
+use crate::pda;
+use anchor_lang::{prelude::Pubkey, InstructionData, ToAccountMetas};
+use bandwidth_settlement::{
+    accounts as acc, instruction as data,
+    instructions::{
+        CreateMarketArgs, OpenChannelArgs, ReceiptArgs, RegisterProviderArgs, UpdateMarketArgs,
+        UpdateProviderArgs,
+    },
+    state::{Channel, Market},
+    ID,
+};
+use solana_instruction::Instruction;
+
+/// The addresses of a market that instructions need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketKeys {
+    pub market: Pubkey,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub vault: Pubkey,
+    pub treasury: Pubkey,
+}
+
+impl MarketKeys {
+    /// Addresses of the market `creator` creates (or created) for `mint`.
+    pub fn derive(mint: Pubkey, creator: Pubkey, token_program: Pubkey, treasury: Pubkey) -> Self {
+        let market = pda::market(&mint, &creator);
+        MarketKeys {
+            market,
+            mint,
+            token_program,
+            vault: pda::vault(&market),
+            treasury,
+        }
+    }
+
+    pub fn from_account(market: Pubkey, account: &Market) -> Self {
+        MarketKeys {
+            market,
+            mint: account.mint,
+            token_program: account.token_program,
+            vault: account.vault,
+            treasury: account.treasury,
+        }
+    }
+}
+
+/// The addresses of a channel that instructions need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChannelKeys {
+    pub channel: Pubkey,
+    pub market: Pubkey,
+    /// The Buyer account.
+    pub buyer: Pubkey,
+    /// The Provider account.
+    pub provider: Pubkey,
+    pub rent_payer: Pubkey,
+}
+
+impl ChannelKeys {
+    pub fn from_account(channel: Pubkey, account: &Channel) -> Self {
+        ChannelKeys {
+            channel,
+            market: account.market,
+            buyer: account.buyer,
+            provider: account.provider,
+            rent_payer: account.rent_payer,
+        }
+    }
+
+    pub fn provider_market(&self) -> Pubkey {
+        pda::provider_market(&self.market, &self.provider)
+    }
+}
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+pub fn create_market(
+    admin: Pubkey,
+    mint: Pubkey,
+    token_program: Pubkey,
+    treasury: Pubkey,
+    args: CreateMarketArgs,
+) -> Instruction {
+    let m = MarketKeys::derive(mint, admin, token_program, treasury);
+    build(
+        acc::CreateMarket {
+            admin,
+            market: m.market,
+            mint,
+            vault: m.vault,
+            treasury,
+            token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        data::CreateMarket { args },
+    )
+}
+
+pub fn update_market(
+    admin: Pubkey,
+    market: Pubkey,
+    new_treasury: Option<Pubkey>,
+    args: UpdateMarketArgs,
+) -> Instruction {
+    build(
+        acc::UpdateMarket {
+            admin,
+            market,
+            new_treasury,
+        },
+        data::UpdateMarket { args },
+    )
+}
+
+pub fn deposit(owner: Pubkey, m: &MarketKeys, source: Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::Deposit {
+            owner,
+            market: m.market,
+            buyer: pda::buyer(&m.market, &owner),
+            source,
+            vault: m.vault,
+            mint: m.mint,
+            token_program: m.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        data::Deposit { amount },
+    )
+}
+
+pub fn withdraw(owner: Pubkey, m: &MarketKeys, destination: Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::Withdraw {
+            owner,
+            market: m.market,
+            buyer: pda::buyer(&m.market, &owner),
+            destination,
+            vault: m.vault,
+            mint: m.mint,
+            token_program: m.token_program,
+        },
+        data::Withdraw { amount },
+    )
+}
+
+pub fn register_provider(authority: Pubkey, args: RegisterProviderArgs) -> Instruction {
+    build(
+        acc::RegisterProvider {
+            authority,
+            provider: pda::provider(&authority),
+            system_program: anchor_lang::system_program::ID,
+        },
+        data::RegisterProvider { args },
+    )
+}
+
+pub fn update_provider(authority: Pubkey, args: UpdateProviderArgs) -> Instruction {
+    build(
+        acc::UpdateProvider {
+            authority,
+            provider: pda::provider(&authority),
+        },
+        data::UpdateProvider { args },
+    )
+}
+
+pub fn join_market(authority: Pubkey, market: Pubkey, price_per_gib: u64) -> Instruction {
+    let provider = pda::provider(&authority);
+    build(
+        acc::JoinMarket {
+            authority,
+            provider,
+            market,
+            provider_market: pda::provider_market(&market, &provider),
+            system_program: anchor_lang::system_program::ID,
+        },
+        data::JoinMarket { price_per_gib },
+    )
+}
+
+pub fn set_price(authority: Pubkey, market: Pubkey, price_per_gib: u64) -> Instruction {
+    let provider = pda::provider(&authority);
+    build(
+        acc::SetPrice {
+            authority,
+            provider,
+            provider_market: pda::provider_market(&market, &provider),
+        },
+        data::SetPrice { price_per_gib },
+    )
+}
+
+/// Opens channel number `channel_id` (the buyer's `next_channel_id`) to `provider` (the
+/// Provider account). Returns the instruction and the channel's address.
+pub fn open_channel(
+    owner: Pubkey,
+    market: Pubkey,
+    provider: Pubkey,
+    channel_id: u64,
+    args: OpenChannelArgs,
+) -> (Instruction, Pubkey) {
+    let buyer = pda::buyer(&market, &owner);
+    let channel = pda::channel(&buyer, channel_id);
+    let ix = build(
+        acc::OpenChannel {
+            owner,
+            market,
+            buyer,
+            provider,
+            provider_market: pda::provider_market(&market, &provider),
+            channel,
+            system_program: anchor_lang::system_program::ID,
+        },
+        data::OpenChannel { args },
+    );
+    (ix, channel)
+}
+
+pub fn top_up(owner: Pubkey, c: &ChannelKeys, amount: u64) -> Instruction {
+    build(
+        acc::TopUp {
+            owner,
+            market: c.market,
+            buyer: c.buyer,
+            channel: c.channel,
+        },
+        data::TopUp { amount },
+    )
+}
+
+/// Where a watcher wants its bounty paid when it settles a closing channel.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounty<'a> {
+    pub market: &'a MarketKeys,
+    /// A token account of the market's mint.
+    pub destination: Pubkey,
+}
+
+pub fn settle(
+    settler: Pubkey,
+    c: &ChannelKeys,
+    receipt: ReceiptArgs,
+    bounty: Option<Bounty>,
+) -> Instruction {
+    build(
+        acc::Settle {
+            settler,
+            channel: c.channel,
+            provider: c.provider,
+            provider_market: c.provider_market(),
+            market: bounty.map(|b| b.market.market),
+            vault: bounty.map(|b| b.market.vault),
+            mint: bounty.map(|b| b.market.mint),
+            bounty_destination: bounty.map(|b| b.destination),
+            token_program: bounty.map(|b| b.market.token_program),
+        },
+        data::Settle { receipt },
+    )
+}
+
+pub fn request_close(owner: Pubkey, c: &ChannelKeys) -> Instruction {
+    build(
+        acc::RequestClose {
+            owner,
+            buyer: c.buyer,
+            channel: c.channel,
+            provider_market: c.provider_market(),
+        },
+        data::RequestClose {},
+    )
+}
+
+pub fn finalize_close(c: &ChannelKeys) -> Instruction {
+    build(
+        acc::FinalizeClose {
+            channel: c.channel,
+            buyer: c.buyer,
+            provider_market: c.provider_market(),
+            rent_payer: c.rent_payer,
+        },
+        data::FinalizeClose {},
+    )
+}
+
+pub fn close_by_provider(
+    authority: Pubkey,
+    c: &ChannelKeys,
+    final_receipt: Option<ReceiptArgs>,
+) -> Instruction {
+    build(
+        acc::CloseByProvider {
+            authority,
+            provider: c.provider,
+            channel: c.channel,
+            buyer: c.buyer,
+            provider_market: c.provider_market(),
+            rent_payer: c.rent_payer,
+        },
+        data::CloseByProvider { final_receipt },
+    )
+}
+
+pub fn withdraw_earnings(
+    authority: Pubkey,
+    m: &MarketKeys,
+    destination: Pubkey,
+    amount: Option<u64>,
+) -> Instruction {
+    let provider = pda::provider(&authority);
+    build(
+        acc::WithdrawEarnings {
+            authority,
+            provider,
+            market: m.market,
+            provider_market: pda::provider_market(&m.market, &provider),
+            destination,
+            vault: m.vault,
+            mint: m.mint,
+            token_program: m.token_program,
+        },
+        data::WithdrawEarnings { amount },
+    )
+}
+
+/// Sweeps the accrued fees of the given ProviderMarket accounts.
+pub fn sweep_fees(m: &MarketKeys, provider_markets: &[Pubkey]) -> Instruction {
+    let mut ix = build(
+        acc::SweepFees {
+            market: m.market,
+            vault: m.vault,
+            mint: m.mint,
+            treasury: m.treasury,
+            token_program: m.token_program,
+        },
+        data::SweepFees {},
+    );
+    ix.accounts.extend(
+        provider_markets
+            .iter()
+            .map(|pm| solana_instruction::AccountMeta::new(*pm, false)),
+    );
+    ix
+}

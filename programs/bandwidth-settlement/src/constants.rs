@@ -1,0 +1,42 @@
+//! Hard limits compiled into the program (PROTOCOL §5). No market admin can exceed them.
+use anchor_lang::prelude::*;
+
+/// Layout version written into every account this program creates.
+#[constant]
+pub const ACCOUNT_VERSION: u8 = 1;
+
+/// Basis-point denominator: 10_000 bps = 100 %.
+#[constant]
+pub const BPS_DENOMINATOR: u16 = 10_000;
+
+/// Protocol fee cap: 10 % of every settled amount.
+#[constant]
+pub const MAX_FEE_BPS: u16 = 1_000;
+
+/// Watcher bounty cap: 10 % of the provider's share of a settlement.
+#[constant]
+pub const MAX_BOUNTY_BPS: u16 = 1_000;
+
+/// Shortest dispute window any channel may have (10 minutes).
+#[constant]
+pub const MIN_DISPUTE_WINDOW_SECS: u32 = 600;
+
+/// Longest dispute window any channel may have (30 days).
+#[constant]
+pub const MAX_DISPUTE_WINDOW_SECS: u32 = 30 * 86_400;
+
+/// A fee change takes effect at least this long after it is announced (24 hours).
+#[constant]
+pub const MIN_FEE_CHANGE_DELAY_SECS: u32 = 86_400;
+
+/// Longest announcement delay a market may choose (365 days).
+#[constant]
+pub const MAX_FEE_CHANGE_DELAY_SECS: u32 = 365 * 86_400;
+
+/// Longest provider endpoint (URL or host:port), in bytes.
+#[constant]
+pub const MAX_ENDPOINT_LEN: u32 = 128;
+
+/// Longest provider region label, in bytes.
+#[constant]
+pub const MAX_REGION_LEN: u32 = 32;

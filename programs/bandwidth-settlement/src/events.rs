@@ -1,0 +1,190 @@
+//! One event per state change. Each carries the amounts moved and the balances after, so an
+//! indexer can rebuild every balance of PROTOCOL invariant 1 from events alone.
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct MarketCreated {
+    pub market: Pubkey,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub admin: Pubkey,
+    pub vault: Pubkey,
+    pub treasury: Pubkey,
+    pub fee_bps: u16,
+    pub burn_bps: u16,
+    pub min_dispute_window_secs: u32,
+    pub max_dispute_window_secs: u32,
+    pub fee_change_delay_secs: u32,
+}
+
+#[event]
+pub struct MarketUpdated {
+    pub market: Pubkey,
+    pub paused: bool,
+    pub fee_bps: u16,
+    pub burn_bps: u16,
+    pub treasury: Pubkey,
+    pub min_dispute_window_secs: u32,
+    pub max_dispute_window_secs: u32,
+}
+
+#[event]
+pub struct FeeChangeAnnounced {
+    pub market: Pubkey,
+    pub current_fee_bps: u16,
+    pub new_fee_bps: u16,
+    /// Channels opened at or after this time snapshot the new fee.
+    pub effective_at: i64,
+}
+
+#[event]
+pub struct Deposited {
+    pub market: Pubkey,
+    pub buyer: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub free_balance: u64,
+}
+
+#[event]
+pub struct Withdrawn {
+    pub market: Pubkey,
+    pub buyer: Pubkey,
+    pub owner: Pubkey,
+    pub destination: Pubkey,
+    pub amount: u64,
+    pub free_balance: u64,
+}
+
+#[event]
+pub struct ProviderRegistered {
+    pub provider: Pubkey,
+    pub authority: Pubkey,
+    pub payout: Pubkey,
+    pub min_dispute_window_secs: u32,
+    pub bounty_bps: u16,
+    pub endpoint: String,
+    pub region: String,
+}
+
+#[event]
+pub struct ProviderUpdated {
+    pub provider: Pubkey,
+    pub payout: Pubkey,
+    pub min_dispute_window_secs: u32,
+    pub bounty_bps: u16,
+    pub active: bool,
+    pub endpoint: String,
+    pub region: String,
+}
+
+#[event]
+pub struct ProviderJoinedMarket {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub provider_market: Pubkey,
+    pub price_per_gib: u64,
+}
+
+#[event]
+pub struct PriceUpdated {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub price_per_gib: u64,
+}
+
+#[event]
+pub struct ChannelOpened {
+    pub market: Pubkey,
+    pub buyer: Pubkey,
+    pub provider: Pubkey,
+    pub channel: Pubkey,
+    pub channel_id: u64,
+    pub deposit: u64,
+    pub fee_bps: u16,
+    pub bounty_bps: u16,
+    pub dispute_window_secs: u32,
+    pub receipt_signer: Pubkey,
+    pub price_per_gib: u64,
+    pub buyer_free_balance: u64,
+}
+
+#[event]
+pub struct ChannelToppedUp {
+    pub market: Pubkey,
+    pub buyer: Pubkey,
+    pub channel: Pubkey,
+    pub amount: u64,
+    pub deposit: u64,
+    pub buyer_free_balance: u64,
+}
+
+#[event]
+pub struct ChannelSettled {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub channel: Pubkey,
+    /// Who submitted the receipt (the provider or a watcher).
+    pub settler: Pubkey,
+    /// Cumulative totals of the receipt now settled.
+    pub amount: u64,
+    pub bytes: u64,
+    /// Left the channel deposit in this settlement: fee + bounty + provider_amount.
+    pub gross: u64,
+    pub fee: u64,
+    pub bounty: u64,
+    /// Token account the bounty was paid to (default key when no bounty).
+    pub bounty_destination: Pubkey,
+    pub provider_amount: u64,
+    pub provider_earnings: u64,
+    pub provider_fees_accrued: u64,
+}
+
+#[event]
+pub struct CloseRequested {
+    pub market: Pubkey,
+    pub buyer: Pubkey,
+    pub provider: Pubkey,
+    pub channel: Pubkey,
+    pub deadline: i64,
+}
+
+#[event]
+pub struct ChannelClosed {
+    pub market: Pubkey,
+    pub buyer: Pubkey,
+    pub provider: Pubkey,
+    pub channel: Pubkey,
+    pub settled: u64,
+    pub settled_bytes: u64,
+    /// Returned to the buyer's free balance: deposit - settled.
+    pub refund: u64,
+    pub buyer_free_balance: u64,
+    /// True for `close_by_provider`, false for `finalize_close`.
+    pub by_provider: bool,
+}
+
+#[event]
+pub struct EarningsWithdrawn {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub destination: Pubkey,
+    pub amount: u64,
+    pub earnings: u64,
+}
+
+#[event]
+pub struct ProviderFeesSwept {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct FeesSwept {
+    pub market: Pubkey,
+    pub treasury: Pubkey,
+    pub total: u64,
+    pub to_treasury: u64,
+    pub burned: u64,
+}

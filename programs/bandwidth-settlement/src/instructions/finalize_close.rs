@@ -1,0 +1,77 @@
+use crate::{errors::SettlementError, events::ChannelClosed, state::*};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct FinalizeClose<'info> {
+    #[account(
+        mut,
+        close = rent_payer,
+        has_one = buyer @ SettlementError::WrongBuyer,
+        has_one = rent_payer @ SettlementError::WrongRentPayer,
+    )]
+    pub channel: Box<Account<'info, Channel>>,
+    #[account(mut)]
+    pub buyer: Box<Account<'info, Buyer>>,
+    #[account(
+        mut,
+        constraint = provider_market.provider == channel.provider @ SettlementError::WrongProvider,
+        constraint = provider_market.market == channel.market @ SettlementError::WrongMarket,
+    )]
+    pub provider_market: Box<Account<'info, ProviderMarket>>,
+    /// CHECK: must be the channel's `rent_payer` (checked by `has_one`); only receives lamports.
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
+}
+
+impl FinalizeClose<'_> {
+    fn validate(&self) -> Result<()> {
+        require!(
+            self.channel.state == ChannelState::Closing,
+            SettlementError::ChannelNotClosing
+        );
+        require!(
+            Clock::get()?.unix_timestamp >= self.channel.close_deadline,
+            SettlementError::DisputeWindowNotElapsed
+        );
+        Ok(())
+    }
+
+    /// Permissionless: once the deadline has passed anyone may return the unsettled deposit
+    /// to the buyer's free balance and close the channel (rent back to its payer).
+    #[access_control(ctx.accounts.validate())]
+    pub fn handle(ctx: Context<Self>) -> Result<()> {
+        let accounts = &mut *ctx.accounts;
+        let pm = &mut accounts.provider_market;
+        pm.channels_finalized = pm.channels_finalized.saturating_add(1);
+        refund_to_buyer(&accounts.channel, &mut accounts.buyer, pm, false)
+    }
+}
+
+/// Returns `deposit - settled` to the buyer's free balance and records the close. The
+/// account itself is closed by the `close` constraint after the handler.
+pub fn refund_to_buyer(
+    channel: &Account<Channel>,
+    buyer: &mut Account<Buyer>,
+    provider_market: &mut Account<ProviderMarket>,
+    by_provider: bool,
+) -> Result<()> {
+    let refund = channel.refund()?;
+    buyer.free = buyer
+        .free
+        .checked_add(refund)
+        .ok_or(SettlementError::ArithmeticOverflow)?;
+    buyer.open_channels = buyer.open_channels.saturating_sub(1);
+    provider_market.channel_closed();
+    emit!(ChannelClosed {
+        market: channel.market,
+        buyer: channel.buyer,
+        provider: channel.provider,
+        channel: channel.key(),
+        settled: channel.settled,
+        settled_bytes: channel.settled_bytes,
+        refund,
+        buyer_free_balance: buyer.free,
+        by_provider,
+    });
+    Ok(())
+}

@@ -1,0 +1,56 @@
+use crate::{
+    constants::ACCOUNT_VERSION, errors::SettlementError, events::ProviderJoinedMarket, state::*,
+};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct JoinMarket<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(has_one = authority @ SettlementError::NotProviderAuthority)]
+    pub provider: Box<Account<'info, Provider>>,
+    pub market: Box<Account<'info, Market>>,
+    #[account(
+        init,
+        payer = authority,
+        space = ProviderMarket::SPACE,
+        seeds = [seeds::PROVIDER_MARKET, market.key().as_ref(), provider.key().as_ref()],
+        bump,
+    )]
+    pub provider_market: Box<Account<'info, ProviderMarket>>,
+    pub system_program: Program<'info, System>,
+}
+
+impl JoinMarket<'_> {
+    /// Creates the provider's earnings account in a market, with its advertised price.
+    pub fn handle(ctx: Context<Self>, price_per_gib: u64) -> Result<()> {
+        ctx.accounts.provider_market.set_inner(ProviderMarket {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.provider_market,
+            market: ctx.accounts.market.key(),
+            provider: ctx.accounts.provider.key(),
+            price_per_gib,
+            earnings: 0,
+            fees_accrued: 0,
+            amount_settled: 0,
+            bytes_settled: 0,
+            fees_paid: 0,
+            bounties_paid: 0,
+            earnings_withdrawn: 0,
+            channels_opened: 0,
+            channels_active: 0,
+            channels_closed_by_provider: 0,
+            channels_force_closed: 0,
+            channels_finalized: 0,
+            joined_at: Clock::get()?.unix_timestamp,
+        });
+        let pm = &ctx.accounts.provider_market;
+        emit!(ProviderJoinedMarket {
+            market: pm.market,
+            provider: pm.provider,
+            provider_market: pm.key(),
+            price_per_gib,
+        });
+        Ok(())
+    }
+}

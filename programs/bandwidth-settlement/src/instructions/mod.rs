@@ -1,0 +1,34 @@
+//! One file per instruction: its accounts (validated by constraints), its checks, its handler.
+pub mod close_by_provider;
+pub mod create_market;
+pub mod deposit;
+pub mod finalize_close;
+pub mod join_market;
+pub mod open_channel;
+pub mod register_provider;
+pub mod request_close;
+pub mod set_price;
+pub mod settle;
+pub mod sweep_fees;
+pub mod top_up;
+pub mod update_market;
+pub mod update_provider;
+pub mod withdraw;
+pub mod withdraw_earnings;
+
+pub use close_by_provider::*;
+pub use create_market::*;
+pub use deposit::*;
+pub use finalize_close::*;
+pub use join_market::*;
+pub use open_channel::*;
+pub use register_provider::*;
+pub use request_close::*;
+pub use set_price::*;
+pub use settle::*;
+pub use sweep_fees::*;
+pub use top_up::*;
+pub use update_market::*;
+pub use update_provider::*;
+pub use withdraw::*;
+pub use withdraw_earnings::*;

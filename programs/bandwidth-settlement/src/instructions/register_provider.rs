@@ -1,0 +1,93 @@
+use crate::{constants::*, errors::SettlementError, events::ProviderRegistered, state::*};
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RegisterProviderArgs {
+    /// Wallet whose token accounts may receive earnings.
+    pub payout: Pubkey,
+    /// Shortest dispute window accepted on new channels.
+    pub min_dispute_window_secs: u32,
+    /// Watcher bounty, at most `MAX_BOUNTY_BPS`.
+    pub bounty_bps: u16,
+    /// How buyers reach the node (URL or host:port), at most 128 bytes.
+    pub endpoint: String,
+    /// Free-form region label, at most 32 bytes.
+    pub region: String,
+}
+
+#[derive(Accounts)]
+pub struct RegisterProvider<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(
+        init,
+        payer = authority,
+        space = Provider::SPACE,
+        seeds = [seeds::PROVIDER, authority.key().as_ref()],
+        bump,
+    )]
+    pub provider: Box<Account<'info, Provider>>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Checks shared by register and update.
+pub fn validate_provider_terms(
+    min_dispute_window_secs: u32,
+    bounty_bps: u16,
+    endpoint: &str,
+    region: &str,
+) -> Result<()> {
+    require!(
+        (MIN_DISPUTE_WINDOW_SECS..=MAX_DISPUTE_WINDOW_SECS).contains(&min_dispute_window_secs),
+        SettlementError::InvalidProviderDisputeWindow
+    );
+    require!(bounty_bps <= MAX_BOUNTY_BPS, SettlementError::BountyTooHigh);
+    require!(
+        endpoint.len() <= MAX_ENDPOINT_LEN as usize,
+        SettlementError::EndpointTooLong
+    );
+    require!(
+        region.len() <= MAX_REGION_LEN as usize,
+        SettlementError::RegionTooLong
+    );
+    Ok(())
+}
+
+impl RegisterProvider<'_> {
+    fn validate(&self, args: &RegisterProviderArgs) -> Result<()> {
+        validate_provider_terms(
+            args.min_dispute_window_secs,
+            args.bounty_bps,
+            &args.endpoint,
+            &args.region,
+        )
+    }
+
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn handle(ctx: Context<Self>, args: RegisterProviderArgs) -> Result<()> {
+        let authority = ctx.accounts.authority.key();
+        ctx.accounts.provider.set_inner(Provider {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.provider,
+            active: true,
+            authority,
+            payout: args.payout,
+            min_dispute_window_secs: args.min_dispute_window_secs,
+            bounty_bps: args.bounty_bps,
+            endpoint: args.endpoint,
+            region: args.region,
+            registered_at: Clock::get()?.unix_timestamp,
+        });
+        let provider = &ctx.accounts.provider;
+        emit!(ProviderRegistered {
+            provider: provider.key(),
+            authority,
+            payout: provider.payout,
+            min_dispute_window_secs: provider.min_dispute_window_secs,
+            bounty_bps: provider.bounty_bps,
+            endpoint: provider.endpoint.clone(),
+            region: provider.region.clone(),
+        });
+        Ok(())
+    }
+}

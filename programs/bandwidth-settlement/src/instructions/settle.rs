@@ -1,0 +1,165 @@
+use crate::{errors::SettlementError, events::ChannelSettled, state::*, vault::VaultAccounts};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// A buyer-signed cumulative receipt as it travels in an instruction: the program rebuilds
+/// the 52-byte message from the channel's own address and these two values (PROTOCOL §3).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceiptArgs {
+    /// Cumulative amount owed, token base units.
+    pub amount: u64,
+    /// Cumulative bytes received.
+    pub bytes: u64,
+    /// Ed25519 signature of the channel's receipt signer over the receipt message.
+    pub signature: [u8; 64],
+}
+
+#[derive(Accounts)]
+pub struct Settle<'info> {
+    /// Whoever submits the receipt: the provider, or a watcher (anyone).
+    pub settler: Signer<'info>,
+    #[account(mut, has_one = provider @ SettlementError::WrongProvider)]
+    pub channel: Box<Account<'info, Channel>>,
+    pub provider: Box<Account<'info, Provider>>,
+    #[account(
+        mut,
+        has_one = provider @ SettlementError::WrongProvider,
+        constraint = provider_market.market == channel.market @ SettlementError::WrongMarket,
+    )]
+    pub provider_market: Box<Account<'info, ProviderMarket>>,
+    // The accounts below are passed together, or not at all. A watcher settling a CLOSING
+    // channel passes them to be paid its bounty; without them no bounty is paid.
+    pub market: Option<Box<Account<'info, Market>>>,
+    #[account(mut)]
+    pub vault: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
+    /// Token account of the market's mint, chosen by the watcher.
+    #[account(mut)]
+    pub bounty_destination: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub token_program: Option<Interface<'info, TokenInterface>>,
+}
+
+impl<'info> Settle<'info> {
+    /// The bounty accounts, checked against the channel's market; `None` when absent.
+    fn bounty_payout(
+        &self,
+    ) -> Result<
+        Option<(
+            VaultAccounts<'_, 'info>,
+            &InterfaceAccount<'info, TokenAccount>,
+        )>,
+    > {
+        match (
+            &self.market,
+            &self.vault,
+            &self.mint,
+            &self.bounty_destination,
+            &self.token_program,
+        ) {
+            (None, None, None, None, None) => Ok(None),
+            (Some(market), Some(vault), Some(mint), Some(destination), Some(token_program)) => {
+                require_keys_eq!(
+                    market.key(),
+                    self.channel.market,
+                    SettlementError::WrongMarket
+                );
+                require_keys_eq!(vault.key(), market.vault, SettlementError::WrongVault);
+                require_keys_eq!(mint.key(), market.mint, SettlementError::WrongMint);
+                require_keys_eq!(
+                    token_program.key(),
+                    market.token_program,
+                    SettlementError::WrongTokenProgram
+                );
+                require_keys_eq!(destination.mint, market.mint, SettlementError::WrongMint);
+                Ok(Some((
+                    VaultAccounts {
+                        market,
+                        vault,
+                        mint,
+                        token_program,
+                    },
+                    destination,
+                )))
+            }
+            _ => err!(SettlementError::IncompleteBountyAccounts),
+        }
+    }
+
+    pub fn handle(ctx: Context<Self>, receipt: ReceiptArgs) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let accounts = &mut *ctx.accounts;
+        let has_bounty_accounts = accounts.bounty_payout()?.is_some();
+        let by_watcher = accounts.settler.key() != accounts.provider.authority;
+        let pay_bounty =
+            has_bounty_accounts && by_watcher && accounts.channel.state == ChannelState::Closing;
+        let settlement = apply_and_credit(
+            &mut accounts.channel,
+            &mut accounts.provider_market,
+            &receipt,
+            now,
+            pay_bounty,
+        )?;
+        let mut bounty_destination = Pubkey::default();
+        if settlement.split.bounty > 0 {
+            if let Some((vault, destination)) = accounts.bounty_payout()? {
+                vault.pay(destination, settlement.split.bounty)?;
+                bounty_destination = destination.key();
+            }
+        }
+        emit_settled(
+            &accounts.channel,
+            &accounts.provider_market,
+            accounts.settler.key(),
+            &settlement,
+            bounty_destination,
+        );
+        Ok(())
+    }
+}
+
+/// Verifies a receipt against the channel and credits the provider: the one path every
+/// settlement takes (settle, close_by_provider, and later settle_many).
+pub fn apply_and_credit(
+    channel: &mut Account<Channel>,
+    provider_market: &mut Account<ProviderMarket>,
+    receipt: &ReceiptArgs,
+    now: i64,
+    pay_bounty: bool,
+) -> Result<Settlement> {
+    let key = channel.key();
+    let settlement = channel.apply_receipt(
+        &key,
+        receipt.amount,
+        receipt.bytes,
+        &receipt.signature,
+        now,
+        pay_bounty,
+    )?;
+    provider_market.credit(&settlement.split, settlement.bytes_delta)?;
+    Ok(settlement)
+}
+
+pub fn emit_settled(
+    channel: &Account<Channel>,
+    provider_market: &Account<ProviderMarket>,
+    settler: Pubkey,
+    settlement: &Settlement,
+    bounty_destination: Pubkey,
+) {
+    let split = &settlement.split;
+    emit!(ChannelSettled {
+        market: channel.market,
+        provider: channel.provider,
+        channel: channel.key(),
+        settler,
+        amount: channel.settled,
+        bytes: channel.settled_bytes,
+        gross: split.gross,
+        fee: split.fee,
+        bounty: split.bounty,
+        bounty_destination,
+        provider_amount: split.provider,
+        provider_earnings: provider_market.earnings,
+        provider_fees_accrued: provider_market.fees_accrued,
+    });
+}

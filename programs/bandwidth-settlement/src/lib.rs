@@ -1,0 +1,121 @@
+//! On-chain settlement for a decentralised bandwidth market.
+//!
+//! Buyers escrow tokens in a market's pooled vault and open payment channels to providers.
+//! Buyers sign cumulative Ed25519 receipts off-chain; providers (or any watcher) settle them
+//! here, where each receipt is verified in-program. A buyer can always force a close and get
+//! back what it never signed for; a provider always has the dispute window to settle its
+//! highest receipt. See PROTOCOL.md for the specification this program implements.
+#![allow(unexpected_cfgs)]
+
+use anchor_lang::prelude::*;
+
+pub mod constants;
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod mint_policy;
+pub mod receipt;
+pub mod state;
+pub mod vault;
+
+use instructions::*;
+
+#[cfg(all(feature = "fast-sha512", feature = "sha512-syscall"))]
+compile_error!(
+    "`sha512-syscall` replaces the in-program SHA-512: build with \
+     `--no-default-features --features sha512-syscall`"
+);
+
+declare_id!("BWXun1P9nKADGJbkcrHSjzRapUC6qdCwNeCr6b1g2Uwt");
+
+#[program]
+pub mod bandwidth_settlement {
+    use super::*;
+
+    /// Creates a market for one mint: its vault, fee terms and dispute-window bounds.
+    pub fn create_market(ctx: Context<CreateMarket>, args: CreateMarketArgs) -> Result<()> {
+        CreateMarket::handle(ctx, args)
+    }
+
+    /// Admin: pause, announce a fee change, change the burn share, bounds or treasury.
+    pub fn update_market(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
+        UpdateMarket::handle(ctx, args)
+    }
+
+    /// Buyer: moves tokens from its wallet into its free balance (creates the escrow).
+    pub fn deposit(ctx: Context<Deposit>, amount: u64) -> Result<()> {
+        Deposit::handle(ctx, amount)
+    }
+
+    /// Buyer: moves free balance back to a token account.
+    pub fn withdraw(ctx: Context<Withdraw>, amount: u64) -> Result<()> {
+        Withdraw::handle(ctx, amount)
+    }
+
+    /// Creates a provider identity with its payout wallet and terms.
+    pub fn register_provider(
+        ctx: Context<RegisterProvider>,
+        args: RegisterProviderArgs,
+    ) -> Result<()> {
+        RegisterProvider::handle(ctx, args)
+    }
+
+    /// Provider: changes its terms or metadata for future channels.
+    pub fn update_provider(ctx: Context<UpdateProvider>, args: UpdateProviderArgs) -> Result<()> {
+        UpdateProvider::handle(ctx, args)
+    }
+
+    /// Provider: joins a market with an advertised price per GiB.
+    pub fn join_market(ctx: Context<JoinMarket>, price_per_gib: u64) -> Result<()> {
+        JoinMarket::handle(ctx, price_per_gib)
+    }
+
+    /// Provider: changes its advertised price in a market.
+    pub fn set_price(ctx: Context<SetPrice>, price_per_gib: u64) -> Result<()> {
+        SetPrice::handle(ctx, price_per_gib)
+    }
+
+    /// Buyer: opens a channel to a provider, reserving part of its free balance.
+    pub fn open_channel(ctx: Context<OpenChannel>, args: OpenChannelArgs) -> Result<()> {
+        OpenChannel::handle(ctx, args)
+    }
+
+    /// Buyer: adds free balance to an open channel's deposit.
+    pub fn top_up(ctx: Context<TopUp>, amount: u64) -> Result<()> {
+        TopUp::handle(ctx, amount)
+    }
+
+    /// Anyone: settles a buyer-signed cumulative receipt, verified in-program.
+    pub fn settle(ctx: Context<Settle>, receipt: ReceiptArgs) -> Result<()> {
+        Settle::handle(ctx, receipt)
+    }
+
+    /// Buyer: starts the dispute window of an open channel.
+    pub fn request_close(ctx: Context<RequestClose>) -> Result<()> {
+        RequestClose::handle(ctx)
+    }
+
+    /// Anyone, after the deadline: refunds the unsettled deposit and closes the channel.
+    pub fn finalize_close(ctx: Context<FinalizeClose>) -> Result<()> {
+        FinalizeClose::handle(ctx)
+    }
+
+    /// Provider: settles an optional final receipt, refunds the rest and closes at once.
+    pub fn close_by_provider(
+        ctx: Context<CloseByProvider>,
+        final_receipt: Option<ReceiptArgs>,
+    ) -> Result<()> {
+        CloseByProvider::handle(ctx, final_receipt)
+    }
+
+    /// Provider: moves settled earnings to a token account of its payout wallet.
+    pub fn withdraw_earnings(ctx: Context<WithdrawEarnings>, amount: Option<u64>) -> Result<()> {
+        WithdrawEarnings::handle(ctx, amount)
+    }
+
+    /// Anyone: sends the treasury share of accrued fees to the treasury and burns the rest.
+    pub fn sweep_fees<'info>(ctx: Context<'info, SweepFees<'info>>) -> Result<()> {
+        SweepFees::handle(ctx)
+    }
+}

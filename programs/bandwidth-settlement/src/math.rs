@@ -1,0 +1,119 @@
+//! Fee, bounty and cumulative-split arithmetic (PROTOCOL §5). Checked, with u128 products.
+use crate::{constants::BPS_DENOMINATOR, errors::SettlementError};
+use anchor_lang::prelude::*;
+
+/// `floor(x * bps / 10_000)`. Callers guarantee `bps <= 10_000`, so the result is `<= x`.
+pub fn bps_of(x: u64, bps: u16) -> Result<u64> {
+    let product = u128::from(x)
+        .checked_mul(u128::from(bps))
+        .ok_or(SettlementError::ArithmeticOverflow)?;
+    u64::try_from(product / u128::from(BPS_DENOMINATOR))
+        .map_err(|_| error!(SettlementError::ArithmeticOverflow))
+}
+
+/// How one settlement from cumulative `settled` to cumulative `amount` is divided.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Split {
+    /// `amount - settled`: leaves the channel deposit.
+    pub gross: u64,
+    /// Protocol fee: `fee(amount) - fee(settled)`, so the total fee of a channel depends only on
+    /// its final settled amount, never on how many steps reached it (invariant 8).
+    pub fee: u64,
+    /// Paid to a watcher out of the provider's share; zero unless a watcher settles a closing
+    /// channel.
+    pub bounty: u64,
+    /// Credited to the provider's earnings: `gross - fee - bounty`.
+    pub provider: u64,
+}
+
+/// Splits a settlement. `pay_bounty` is true only when a watcher settles a CLOSING channel.
+pub fn split_settlement(
+    settled: u64,
+    amount: u64,
+    fee_bps: u16,
+    bounty_bps: u16,
+    pay_bounty: bool,
+) -> Result<Split> {
+    let gross = amount
+        .checked_sub(settled)
+        .ok_or(SettlementError::AmountNotAboveSettled)?;
+    let fee = bps_of(amount, fee_bps)?
+        .checked_sub(bps_of(settled, fee_bps)?)
+        .ok_or(SettlementError::ArithmeticOverflow)?;
+    let provider_share = gross
+        .checked_sub(fee)
+        .ok_or(SettlementError::ArithmeticOverflow)?;
+    let bounty = if pay_bounty {
+        bps_of(provider_share, bounty_bps)?
+    } else {
+        0
+    };
+    let provider = provider_share
+        .checked_sub(bounty)
+        .ok_or(SettlementError::ArithmeticOverflow)?;
+    Ok(Split {
+        gross,
+        fee,
+        bounty,
+        provider,
+    })
+}
+
+/// Splits swept fees into the burned part and the treasury part; together they are exact.
+pub fn split_fees(total: u64, burn_bps: u16) -> Result<(u64, u64)> {
+    let burn = bps_of(total, burn_bps)?;
+    let treasury = total
+        .checked_sub(burn)
+        .ok_or(SettlementError::ArithmeticOverflow)?;
+    Ok((treasury, burn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_is_path_independent() {
+        // 1 step versus 1 base unit at a time: identical totals.
+        let one = split_settlement(0, 999_999, 250, 0, false).unwrap();
+        let mut fee = 0;
+        let mut provider = 0;
+        for a in 1..=999_999u64 {
+            let s = split_settlement(a - 1, a, 250, 0, false).unwrap();
+            fee += s.fee;
+            provider += s.provider;
+        }
+        assert_eq!((one.fee, one.provider), (fee, provider));
+        assert_eq!(one.fee, 24_999);
+    }
+
+    #[test]
+    fn split_is_exact_at_the_extremes() {
+        let s = split_settlement(0, u64::MAX, 1_000, 1_000, true).unwrap();
+        assert_eq!(s.fee + s.bounty + s.provider, u64::MAX);
+        assert_eq!(s.fee, u64::MAX / 10);
+        let s = split_settlement(u64::MAX - 1, u64::MAX, 1_000, 1_000, true).unwrap();
+        assert_eq!(s.gross, 1);
+        assert_eq!(s.fee + s.bounty + s.provider, 1);
+        assert!(split_settlement(5, 5, 0, 0, false).is_err());
+        assert!(split_settlement(6, 5, 0, 0, false).is_err());
+    }
+
+    #[test]
+    fn bounty_comes_only_from_the_provider_share() {
+        let s = split_settlement(1_000, 11_000, 1_000, 500, true).unwrap();
+        assert_eq!(s.gross, 10_000);
+        assert_eq!(s.fee, 1_000);
+        assert_eq!(s.bounty, 450);
+        assert_eq!(s.provider, 8_550);
+        let s = split_settlement(1_000, 11_000, 1_000, 500, false).unwrap();
+        assert_eq!((s.bounty, s.provider), (0, 9_000));
+    }
+
+    #[test]
+    fn fee_split_is_exact() {
+        assert_eq!(split_fees(1_001, 5_000).unwrap(), (501, 500));
+        assert_eq!(split_fees(u64::MAX, 10_000).unwrap(), (0, u64::MAX));
+        assert_eq!(split_fees(7, 0).unwrap(), (7, 0));
+    }
+}
