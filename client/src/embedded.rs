@@ -28,11 +28,14 @@ fn process_instruction(
 
 /// A `ProgramTest` with the settlement program registered natively.
 pub fn program_test() -> ProgramTest {
-    let mut pt = ProgramTest::new(
+    let mut pt = ProgramTest::default();
+    // ProgramTest turns on debug logging of every instruction; leave RUST_LOG in charge.
+    agave_logger::setup_with_default("error");
+    pt.prefer_bpf(false);
+    pt.add_program(
         "bandwidth_settlement",
         bandwidth_settlement::ID,
         processor!(process_instruction),
     );
-    pt.prefer_bpf(false);
     pt
 }

@@ -397,6 +397,10 @@ impl Env {
             .supply
     }
 
+    pub async fn rent(&self) -> solana_rent::Rent {
+        self.ctx.banks_client.get_rent().await.expect("rent")
+    }
+
     pub async fn lamports(&self, address: Pubkey) -> u64 {
         self.raw(address).await.map(|a| a.lamports).unwrap_or(0)
     }
@@ -457,7 +461,7 @@ impl Env {
         } else {
             ExtensionType::try_calculate_account_len::<MintState>(&types).expect("mint size")
         };
-        let rent = self.ctx.banks_client.get_rent().await.unwrap();
+        let rent = self.rent().await;
         let mut ixs = vec![solana_system_interface::instruction::create_account(
             &payer,
             &mint.pubkey(),
@@ -497,7 +501,7 @@ impl Env {
             );
             ExtensionType::try_calculate_account_len::<TokenAccountState>(&required).unwrap()
         };
-        let rent = self.ctx.banks_client.get_rent().await.unwrap();
+        let rent = self.rent().await;
         let ixs = [
             solana_system_interface::instruction::create_account(
                 &self.payer(),
@@ -822,4 +826,18 @@ impl Scene {
         let ix = self.settle_ix(c, c.receipt(amount, bytes));
         self.env.must(&[ix], &[&self.p.authority]).await;
     }
+}
+
+/// Replaces every occurrence of account `from` in `ix` by `to`: the tool for account
+/// substitution tests.
+pub fn swap(mut ix: Instruction, from: Pubkey, to: Pubkey) -> Instruction {
+    let mut found = false;
+    for meta in &mut ix.accounts {
+        if meta.pubkey == from {
+            meta.pubkey = to;
+            found = true;
+        }
+    }
+    assert!(found, "account {from} not in instruction");
+    ix
 }

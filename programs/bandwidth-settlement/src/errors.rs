@@ -121,4 +121,6 @@ pub enum SettlementError {
     IncompleteBountyAccounts,
     #[msg("Provider accounts passed to sweep_fees must be writable")]
     ProviderMarketNotWritable,
+    #[msg("Account already exists at this address")]
+    AccountAlreadyExists,
 }

@@ -15,6 +15,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod mint_policy;
+pub mod pda_account;
 pub mod receipt;
 pub mod state;
 pub mod vault;

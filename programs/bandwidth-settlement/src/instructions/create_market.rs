@@ -1,6 +1,20 @@
-use crate::{constants::*, errors::SettlementError, events::MarketCreated, mint_policy, state::*};
+use crate::{
+    constants::*,
+    errors::SettlementError,
+    events::MarketCreated,
+    mint_policy,
+    pda_account::{create_pda, init_account},
+    state::*,
+};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{
+    initialize_account3,
+    spl_token_2022::{
+        extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions},
+        state::{Account as TokenAccountState, Mint as MintState},
+    },
+    InitializeAccount3, Mint, TokenAccount, TokenInterface,
+};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
 pub struct CreateMarketArgs {
@@ -18,26 +32,18 @@ pub struct CreateMarketArgs {
 pub struct CreateMarket<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// CHECK: created by the handler at this PDA (see `pda_account`).
     #[account(
-        init,
-        payer = admin,
-        space = Market::SPACE,
+        mut,
         seeds = [seeds::MARKET, mint.key().as_ref(), admin.key().as_ref()],
         bump,
     )]
-    pub market: Box<Account<'info, Market>>,
+    pub market: UncheckedAccount<'info>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(
-        init,
-        payer = admin,
-        seeds = [seeds::VAULT, market.key().as_ref()],
-        bump,
-        token::mint = mint,
-        token::authority = market,
-        token::token_program = token_program,
-    )]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: created by the handler at this PDA as a token account owned by the market.
+    #[account(mut, seeds = [seeds::VAULT, market.key().as_ref()], bump)]
+    pub vault: UncheckedAccount<'info>,
     #[account(constraint = treasury.mint == mint.key() @ SettlementError::InvalidTreasury)]
     pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
@@ -60,19 +66,52 @@ impl CreateMarket<'_> {
         mint_policy::check_mint(&self.mint.to_account_info())
     }
 
+    /// Creates the vault: a token account of the mint whose authority is the market PDA.
+    fn create_vault(&self, vault_bump: u8) -> Result<()> {
+        let market_key = self.market.key();
+        let seeds: &[&[u8]] = &[seeds::VAULT, market_key.as_ref(), &[vault_bump]];
+        let space = if self.token_program.key() == anchor_spl::token::ID {
+            anchor_spl::token::TokenAccount::LEN
+        } else {
+            let mint_info = self.mint.to_account_info();
+            let data = mint_info.try_borrow_data()?;
+            let mint = StateWithExtensions::<MintState>::unpack(&data)?;
+            let required =
+                ExtensionType::get_required_init_account_extensions(&mint.get_extension_types()?);
+            ExtensionType::try_calculate_account_len::<TokenAccountState>(&required)?
+        };
+        create_pda(
+            &self.admin.to_account_info(),
+            &self.vault.to_account_info(),
+            space,
+            &self.token_program.key(),
+            seeds,
+        )?;
+        initialize_account3(CpiContext::new(
+            self.token_program.key(),
+            InitializeAccount3 {
+                account: self.vault.to_account_info(),
+                mint: self.mint.to_account_info(),
+                authority: self.market.to_account_info(),
+            },
+        ))
+    }
+
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handle(ctx: Context<Self>, args: CreateMarketArgs) -> Result<()> {
-        ctx.accounts.market.set_inner(Market {
+        let accounts = &ctx.accounts;
+        accounts.create_vault(ctx.bumps.vault)?;
+        let market = Market {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.market,
             vault_bump: ctx.bumps.vault,
             paused: false,
-            creator: ctx.accounts.admin.key(),
-            admin: ctx.accounts.admin.key(),
-            mint: ctx.accounts.mint.key(),
-            token_program: ctx.accounts.token_program.key(),
-            vault: ctx.accounts.vault.key(),
-            treasury: ctx.accounts.treasury.key(),
+            creator: accounts.admin.key(),
+            admin: accounts.admin.key(),
+            mint: accounts.mint.key(),
+            token_program: accounts.token_program.key(),
+            vault: accounts.vault.key(),
+            treasury: accounts.treasury.key(),
             fee_bps: args.fee_bps,
             pending_fee_bps: args.fee_bps,
             fee_change_at: 0,
@@ -83,10 +122,16 @@ impl CreateMarket<'_> {
             fees_to_treasury: 0,
             fees_burned: 0,
             created_at: Clock::get()?.unix_timestamp,
-        });
-        let market = &ctx.accounts.market;
+        };
+        init_account(
+            &accounts.admin.to_account_info(),
+            &accounts.market.to_account_info(),
+            Market::SPACE,
+            &market.signer_seeds(),
+            &market,
+        )?;
         emit!(MarketCreated {
-            market: market.key(),
+            market: accounts.market.key(),
             mint: market.mint,
             token_program: market.token_program,
             admin: market.admin,

@@ -1,4 +1,10 @@
-use crate::{constants::ACCOUNT_VERSION, errors::SettlementError, events::Deposited, state::*};
+use crate::{
+    constants::ACCOUNT_VERSION,
+    errors::SettlementError,
+    events::Deposited,
+    pda_account::{init_account, load, store},
+    state::*,
+};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{
     transfer_checked, Mint, TokenAccount, TokenInterface, TransferChecked,
@@ -14,15 +20,10 @@ pub struct Deposit<'info> {
         has_one = token_program @ SettlementError::WrongTokenProgram,
     )]
     pub market: Box<Account<'info, Market>>,
-    /// Created on the first deposit; never closed.
-    #[account(
-        init_if_needed,
-        payer = owner,
-        space = Buyer::SPACE,
-        seeds = [seeds::BUYER, market.key().as_ref(), owner.key().as_ref()],
-        bump,
-    )]
-    pub buyer: Box<Account<'info, Buyer>>,
+    /// CHECK: the owner's Buyer PDA in this market; created on the first deposit (see
+    /// `pda_account`) and never closed.
+    #[account(mut, seeds = [seeds::BUYER, market.key().as_ref(), owner.key().as_ref()], bump)]
+    pub buyer: UncheckedAccount<'info>,
     /// The owner's token account the deposit comes from.
     #[account(mut, constraint = source.mint == market.mint @ SettlementError::WrongMint)]
     pub source: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -57,22 +58,40 @@ impl Deposit<'_> {
             accounts.mint.decimals,
         )?;
 
-        let buyer = &mut accounts.buyer;
-        if buyer.version == 0 {
-            buyer.version = ACCOUNT_VERSION;
-            buyer.bump = ctx.bumps.buyer;
-            buyer.market = accounts.market.key();
-            buyer.owner = accounts.owner.key();
+        let (market, owner) = (accounts.market.key(), accounts.owner.key());
+        let buyer_info = accounts.buyer.to_account_info();
+        if buyer_info.owner != &crate::ID {
+            let bump = ctx.bumps.buyer;
+            let fresh = Buyer {
+                version: ACCOUNT_VERSION,
+                bump,
+                market,
+                owner,
+                free: 0,
+                next_channel_id: 0,
+                open_channels: 0,
+                total_deposited: 0,
+                total_withdrawn: 0,
+            };
+            init_account(
+                &accounts.owner.to_account_info(),
+                &buyer_info,
+                Buyer::SPACE,
+                &[seeds::BUYER, market.as_ref(), owner.as_ref(), &[bump]],
+                &fresh,
+            )?;
         }
+        let mut buyer: Buyer = load(&buyer_info)?;
         buyer.free = buyer
             .free
             .checked_add(amount)
             .ok_or(SettlementError::ArithmeticOverflow)?;
         buyer.total_deposited = buyer.total_deposited.saturating_add(amount);
+        store(&buyer_info, &buyer)?;
         emit!(Deposited {
-            market: buyer.market,
-            buyer: buyer.key(),
-            owner: buyer.owner,
+            market,
+            buyer: buyer_info.key(),
+            owner,
             amount,
             free_balance: buyer.free,
         });

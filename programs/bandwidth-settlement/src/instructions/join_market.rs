@@ -1,3 +1,4 @@
+use crate::pda_account::init_account;
 use crate::{
     constants::ACCOUNT_VERSION, errors::SettlementError, events::ProviderJoinedMarket, state::*,
 };
@@ -10,25 +11,26 @@ pub struct JoinMarket<'info> {
     #[account(has_one = authority @ SettlementError::NotProviderAuthority)]
     pub provider: Box<Account<'info, Provider>>,
     pub market: Box<Account<'info, Market>>,
+    /// CHECK: created by the handler at this PDA (see `pda_account`).
     #[account(
-        init,
-        payer = authority,
-        space = ProviderMarket::SPACE,
+        mut,
         seeds = [seeds::PROVIDER_MARKET, market.key().as_ref(), provider.key().as_ref()],
         bump,
     )]
-    pub provider_market: Box<Account<'info, ProviderMarket>>,
+    pub provider_market: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 impl JoinMarket<'_> {
     /// Creates the provider's earnings account in a market, with its advertised price.
     pub fn handle(ctx: Context<Self>, price_per_gib: u64) -> Result<()> {
-        ctx.accounts.provider_market.set_inner(ProviderMarket {
+        let accounts = &ctx.accounts;
+        let (market, provider) = (accounts.market.key(), accounts.provider.key());
+        let pm = ProviderMarket {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.provider_market,
-            market: ctx.accounts.market.key(),
-            provider: ctx.accounts.provider.key(),
+            market,
+            provider,
             price_per_gib,
             earnings: 0,
             fees_accrued: 0,
@@ -43,12 +45,23 @@ impl JoinMarket<'_> {
             channels_force_closed: 0,
             channels_finalized: 0,
             joined_at: Clock::get()?.unix_timestamp,
-        });
-        let pm = &ctx.accounts.provider_market;
+        };
+        init_account(
+            &accounts.authority.to_account_info(),
+            &accounts.provider_market.to_account_info(),
+            ProviderMarket::SPACE,
+            &[
+                seeds::PROVIDER_MARKET,
+                market.as_ref(),
+                provider.as_ref(),
+                &[pm.bump],
+            ],
+            &pm,
+        )?;
         emit!(ProviderJoinedMarket {
-            market: pm.market,
-            provider: pm.provider,
-            provider_market: pm.key(),
+            market,
+            provider,
+            provider_market: accounts.provider_market.key(),
             price_per_gib,
         });
         Ok(())

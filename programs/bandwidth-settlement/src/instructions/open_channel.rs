@@ -1,3 +1,4 @@
+use crate::pda_account::init_account;
 use crate::{constants::ACCOUNT_VERSION, errors::SettlementError, events::ChannelOpened, state::*};
 use anchor_lang::prelude::*;
 
@@ -31,14 +32,13 @@ pub struct OpenChannel<'info> {
         has_one = provider @ SettlementError::WrongProvider,
     )]
     pub provider_market: Box<Account<'info, ProviderMarket>>,
+    /// CHECK: created by the handler at the buyer's next channel PDA (see `pda_account`).
     #[account(
-        init,
-        payer = owner,
-        space = Channel::SPACE,
+        mut,
         seeds = [seeds::CHANNEL, buyer.key().as_ref(), &buyer.next_channel_id.to_le_bytes()],
         bump,
     )]
-    pub channel: Box<Account<'info, Channel>>,
+    pub channel: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -84,7 +84,7 @@ impl OpenChannel<'_> {
         pm.channels_opened = pm.channels_opened.saturating_add(1);
         pm.channels_active = pm.channels_active.saturating_add(1);
 
-        accounts.channel.set_inner(Channel {
+        let channel = Channel {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.channel,
             state: ChannelState::Open,
@@ -104,13 +104,25 @@ impl OpenChannel<'_> {
             opened_at: clock.unix_timestamp,
             opened_slot: clock.slot,
             close_deadline: 0,
-        });
-        let channel = &accounts.channel;
+        };
+        let buyer_key = buyer.key();
+        init_account(
+            &accounts.owner.to_account_info(),
+            &accounts.channel.to_account_info(),
+            Channel::SPACE,
+            &[
+                seeds::CHANNEL,
+                buyer_key.as_ref(),
+                &channel_id.to_le_bytes(),
+                &[channel.bump],
+            ],
+            &channel,
+        )?;
         emit!(ChannelOpened {
             market: channel.market,
             buyer: channel.buyer,
             provider: channel.provider,
-            channel: channel.key(),
+            channel: accounts.channel.key(),
             channel_id,
             deposit: channel.deposit,
             fee_bps: channel.fee_bps,

@@ -1,3 +1,4 @@
+use crate::pda_account::init_account;
 use crate::{constants::*, errors::SettlementError, events::ProviderRegistered, state::*};
 use anchor_lang::prelude::*;
 
@@ -19,14 +20,9 @@ pub struct RegisterProviderArgs {
 pub struct RegisterProvider<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(
-        init,
-        payer = authority,
-        space = Provider::SPACE,
-        seeds = [seeds::PROVIDER, authority.key().as_ref()],
-        bump,
-    )]
-    pub provider: Box<Account<'info, Provider>>,
+    /// CHECK: created by the handler at this PDA (see `pda_account`).
+    #[account(mut, seeds = [seeds::PROVIDER, authority.key().as_ref()], bump)]
+    pub provider: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -66,7 +62,7 @@ impl RegisterProvider<'_> {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handle(ctx: Context<Self>, args: RegisterProviderArgs) -> Result<()> {
         let authority = ctx.accounts.authority.key();
-        ctx.accounts.provider.set_inner(Provider {
+        let provider = Provider {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.provider,
             active: true,
@@ -77,16 +73,22 @@ impl RegisterProvider<'_> {
             endpoint: args.endpoint,
             region: args.region,
             registered_at: Clock::get()?.unix_timestamp,
-        });
-        let provider = &ctx.accounts.provider;
+        };
+        init_account(
+            &ctx.accounts.authority.to_account_info(),
+            &ctx.accounts.provider.to_account_info(),
+            Provider::SPACE,
+            &[seeds::PROVIDER, authority.as_ref(), &[provider.bump]],
+            &provider,
+        )?;
         emit!(ProviderRegistered {
-            provider: provider.key(),
+            provider: ctx.accounts.provider.key(),
             authority,
             payout: provider.payout,
             min_dispute_window_secs: provider.min_dispute_window_secs,
             bounty_bps: provider.bounty_bps,
-            endpoint: provider.endpoint.clone(),
-            region: provider.region.clone(),
+            endpoint: provider.endpoint,
+            region: provider.region,
         });
         Ok(())
     }
