@@ -10,7 +10,7 @@ async fn request_close_starts_the_dispute_window() {
     let c = s.open(4 * UNIT).await;
     let t = s.env.now().await;
     let ix = ix::request_close(s.b.wallet.pubkey(), &c.keys);
-    s.env.must(&[ix.clone()], &[&s.b.wallet]).await;
+    s.env.must(std::slice::from_ref(&ix), &[&s.b.wallet]).await;
     let ch = s.env.channel(&c).await;
     assert_eq!(
         (ch.state, ch.close_deadline),

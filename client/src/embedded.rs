@@ -8,7 +8,16 @@ use anchor_lang::{
     prelude::{AccountInfo, Pubkey},
     solana_program::entrypoint::ProgramResult,
 };
-use solana_program_test::{processor, ProgramTest};
+use solana_program_runtime::stable_log;
+use solana_program_test::{
+    get_runtime_environment_key, invoke_builtin_function, EbpfError, EbpfVm, InvokeContext,
+    ProgramTest, ProgramTestContext,
+};
+use solana_sysvar::program_stubs::{set_syscall_stubs, SyscallStubs};
+use std::{
+    cell::Cell,
+    sync::{Once, OnceLock},
+};
 
 /// Native entry point handed to the bank.
 ///
@@ -26,16 +35,156 @@ fn process_instruction(
     bandwidth_settlement::entry(program_id, accounts, data)
 }
 
+thread_local! {
+    /// The invoke context of the instruction this program is executing, if any.
+    static INVOKE_CONTEXT: Cell<usize> = const { Cell::new(0) };
+}
+
 /// A `ProgramTest` with the settlement program registered natively.
 pub fn program_test() -> ProgramTest {
     let mut pt = ProgramTest::default();
     // ProgramTest turns on debug logging of every instruction; leave RUST_LOG in charge.
     agave_logger::setup_with_default("error");
     pt.prefer_bpf(false);
+    // program-test's `processor!`, plus: remember the invoke context while the program runs,
+    // so that its events can be written to the transaction log (see `EventLogStubs`).
     pt.add_program(
         "bandwidth_settlement",
         bandwidth_settlement::ID,
-        processor!(process_instruction),
+        Some(|vm, _arg0, _arg1, _arg2, _arg3, _arg4| {
+            // SAFETY: the same pointer arithmetic as program-test's `processor!` macro.
+            let vm = unsafe {
+                &mut *((vm as *mut u64).offset(-(get_runtime_environment_key() as isize))
+                    as *mut EbpfVm<InvokeContext>)
+            };
+            let context = &mut *vm.context_object_pointer as *mut InvokeContext as usize;
+            let previous = INVOKE_CONTEXT.replace(context);
+            vm.program_result =
+                invoke_builtin_function(process_instruction, vm.context_object_pointer)
+                    .map_err(EbpfError::SyscallError)
+                    .into();
+            INVOKE_CONTEXT.set(previous);
+        }),
     );
     pt
+}
+
+/// Starts the embedded chain.
+pub async fn start() -> ProgramTestContext {
+    let context = program_test().start_with_context().await;
+    // program-test installs its syscall stubs once per process, on its first start.
+    static STUBS: Once = Once::new();
+    STUBS.call_once(|| {
+        let program_test_stubs = set_syscall_stubs(Box::new(EventLogStubs));
+        let _ = INNER_STUBS.set(program_test_stubs);
+    });
+    context
+}
+
+static INNER_STUBS: OnceLock<Box<dyn SyscallStubs>> = OnceLock::new();
+
+/// program-test's syscall stubs, plus `sol_log_data`, which they lack: without it the events
+/// a natively run program emits would never reach the transaction log.
+struct EventLogStubs;
+
+impl EventLogStubs {
+    fn inner(&self) -> &dyn SyscallStubs {
+        // Another thread may call in between installing these stubs and recording the ones
+        // they wrap: wait for the few instructions that takes.
+        loop {
+            if let Some(inner) = INNER_STUBS.get() {
+                return inner.as_ref();
+            }
+            std::hint::spin_loop();
+        }
+    }
+}
+
+impl SyscallStubs for EventLogStubs {
+    fn sol_log_data(&self, fields: &[&[u8]]) {
+        let context = INVOKE_CONTEXT.get();
+        if context == 0 {
+            return self.inner().sol_log_data(fields);
+        }
+        // SAFETY: set only while the program executes inside this invoke context.
+        let context = unsafe { &*(context as *const InvokeContext) };
+        stable_log::program_data(&context.get_log_collector(), fields);
+    }
+
+    fn sol_log(&self, message: &str) {
+        self.inner().sol_log(message)
+    }
+    fn sol_log_compute_units(&self) {
+        self.inner().sol_log_compute_units()
+    }
+    fn sol_remaining_compute_units(&self) -> u64 {
+        self.inner().sol_remaining_compute_units()
+    }
+    fn sol_invoke_signed(
+        &self,
+        instruction: &solana_instruction::Instruction,
+        account_infos: &[AccountInfo],
+        signers_seeds: &[&[&[u8]]],
+    ) -> ProgramResult {
+        self.inner()
+            .sol_invoke_signed(instruction, account_infos, signers_seeds)
+    }
+    fn sol_get_sysvar(
+        &self,
+        sysvar_id_addr: *const u8,
+        var_addr: *mut u8,
+        offset: u64,
+        length: u64,
+    ) -> u64 {
+        self.inner()
+            .sol_get_sysvar(sysvar_id_addr, var_addr, offset, length)
+    }
+    fn sol_get_clock_sysvar(&self, var_addr: *mut u8) -> u64 {
+        self.inner().sol_get_clock_sysvar(var_addr)
+    }
+    fn sol_get_epoch_schedule_sysvar(&self, var_addr: *mut u8) -> u64 {
+        self.inner().sol_get_epoch_schedule_sysvar(var_addr)
+    }
+    fn sol_get_fees_sysvar(&self, var_addr: *mut u8) -> u64 {
+        self.inner().sol_get_fees_sysvar(var_addr)
+    }
+    fn sol_get_rent_sysvar(&self, var_addr: *mut u8) -> u64 {
+        self.inner().sol_get_rent_sysvar(var_addr)
+    }
+    fn sol_get_epoch_rewards_sysvar(&self, var_addr: *mut u8) -> u64 {
+        self.inner().sol_get_epoch_rewards_sysvar(var_addr)
+    }
+    fn sol_get_last_restart_slot(&self, var_addr: *mut u8) -> u64 {
+        self.inner().sol_get_last_restart_slot(var_addr)
+    }
+    fn sol_get_epoch_stake(&self, vote_address: *const u8) -> u64 {
+        self.inner().sol_get_epoch_stake(vote_address)
+    }
+    unsafe fn sol_memcpy(&self, dst: *mut u8, src: *const u8, n: usize) {
+        unsafe { self.inner().sol_memcpy(dst, src, n) }
+    }
+    unsafe fn sol_memmove(&self, dst: *mut u8, src: *const u8, n: usize) {
+        unsafe { self.inner().sol_memmove(dst, src, n) }
+    }
+    unsafe fn sol_memcmp(&self, s1: *const u8, s2: *const u8, n: usize, result: *mut i32) {
+        unsafe { self.inner().sol_memcmp(s1, s2, n, result) }
+    }
+    unsafe fn sol_memset(&self, s: *mut u8, c: u8, n: usize) {
+        unsafe { self.inner().sol_memset(s, c, n) }
+    }
+    fn sol_get_return_data(&self) -> Option<(Pubkey, Vec<u8>)> {
+        self.inner().sol_get_return_data()
+    }
+    fn sol_set_return_data(&self, data: &[u8]) {
+        self.inner().sol_set_return_data(data)
+    }
+    fn sol_get_processed_sibling_instruction(
+        &self,
+        index: usize,
+    ) -> Option<solana_instruction::Instruction> {
+        self.inner().sol_get_processed_sibling_instruction(index)
+    }
+    fn sol_get_stack_height(&self) -> u64 {
+        self.inner().sol_get_stack_height()
+    }
 }

@@ -4,6 +4,7 @@ pub use bandwidth_settlement as program;
 pub use bandwidth_settlement::ID as PROGRAM_ID;
 
 pub mod embedded;
+pub mod events;
 pub mod ix;
 pub mod pda;
 pub mod receipts;

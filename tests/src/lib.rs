@@ -229,11 +229,13 @@ pub struct Env {
     seen_buyers: HashMap<Pubkey, u64>,
     /// How many times the invariants were checked.
     pub invariant_checks: u64,
+    /// Log messages of every successful transaction, in order.
+    pub history: Vec<Vec<String>>,
 }
 
 impl Env {
     pub async fn new() -> Env {
-        let ctx = embedded::program_test().start_with_context().await;
+        let ctx = embedded::start().await;
         Env {
             ctx,
             nonce: 0,
@@ -245,6 +247,7 @@ impl Env {
             seen_channels: HashMap::new(),
             seen_buyers: HashMap::new(),
             invariant_checks: 0,
+            history: vec![],
         }
     }
 
@@ -294,6 +297,9 @@ impl Env {
             }
             other => other,
         });
+        if result.is_ok() {
+            self.history.push(logs.clone());
+        }
         self.check_invariants().await;
         Outcome { result, logs }
     }

@@ -2,7 +2,21 @@
 //! indexer can rebuild every balance of PROTOCOL invariant 1 from events alone.
 use anchor_lang::prelude::*;
 
+/// Emits `event` the way Anchor's `emit!` does (`sol_log_data` of discriminator + Borsh).
+///
+/// Anchor 1.2's host build of `sol_log_data` is a no-op, which would hide every event from
+/// native tests and the embedded chain; on the host the call goes through the syscall stubs
+/// instead, like every other syscall. On-chain the two are identical.
+pub fn emit<E: anchor_lang::Event>(event: &E) {
+    let data = event.data();
+    #[cfg(target_os = "solana")]
+    anchor_lang::solana_program::log::sol_log_data(&[&data]);
+    #[cfg(not(target_os = "solana"))]
+    solana_sysvar::program_stubs::sol_log_data(&[&data]);
+}
+
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketCreated {
     pub market: Pubkey,
     pub mint: Pubkey,
@@ -18,6 +32,7 @@ pub struct MarketCreated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketUpdated {
     pub market: Pubkey,
     pub paused: bool,
@@ -29,6 +44,7 @@ pub struct MarketUpdated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeeChangeAnnounced {
     pub market: Pubkey,
     pub current_fee_bps: u16,
@@ -38,6 +54,7 @@ pub struct FeeChangeAnnounced {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deposited {
     pub market: Pubkey,
     pub buyer: Pubkey,
@@ -47,6 +64,7 @@ pub struct Deposited {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Withdrawn {
     pub market: Pubkey,
     pub buyer: Pubkey,
@@ -57,6 +75,7 @@ pub struct Withdrawn {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderRegistered {
     pub provider: Pubkey,
     pub authority: Pubkey,
@@ -68,6 +87,7 @@ pub struct ProviderRegistered {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderUpdated {
     pub provider: Pubkey,
     pub payout: Pubkey,
@@ -79,6 +99,7 @@ pub struct ProviderUpdated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderJoinedMarket {
     pub market: Pubkey,
     pub provider: Pubkey,
@@ -87,6 +108,7 @@ pub struct ProviderJoinedMarket {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceUpdated {
     pub market: Pubkey,
     pub provider: Pubkey,
@@ -94,6 +116,7 @@ pub struct PriceUpdated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelOpened {
     pub market: Pubkey,
     pub buyer: Pubkey,
@@ -110,6 +133,7 @@ pub struct ChannelOpened {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelToppedUp {
     pub market: Pubkey,
     pub buyer: Pubkey,
@@ -120,6 +144,7 @@ pub struct ChannelToppedUp {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelSettled {
     pub market: Pubkey,
     pub provider: Pubkey,
@@ -141,6 +166,7 @@ pub struct ChannelSettled {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseRequested {
     pub market: Pubkey,
     pub buyer: Pubkey,
@@ -150,6 +176,7 @@ pub struct CloseRequested {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelClosed {
     pub market: Pubkey,
     pub buyer: Pubkey,
@@ -165,6 +192,7 @@ pub struct ChannelClosed {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarningsWithdrawn {
     pub market: Pubkey,
     pub provider: Pubkey,
@@ -174,6 +202,7 @@ pub struct EarningsWithdrawn {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderFeesSwept {
     pub market: Pubkey,
     pub provider: Pubkey,
@@ -181,6 +210,7 @@ pub struct ProviderFeesSwept {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeesSwept {
     pub market: Pubkey,
     pub treasury: Pubkey,

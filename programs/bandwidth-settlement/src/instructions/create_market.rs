@@ -130,7 +130,7 @@ impl CreateMarket<'_> {
             &market.signer_seeds(),
             &market,
         )?;
-        emit!(MarketCreated {
+        crate::events::emit(&MarketCreated {
             market: accounts.market.key(),
             mint: market.mint,
             token_program: market.token_program,

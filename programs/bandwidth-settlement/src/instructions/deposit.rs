@@ -88,7 +88,7 @@ impl Deposit<'_> {
             .ok_or(SettlementError::ArithmeticOverflow)?;
         buyer.total_deposited = buyer.total_deposited.saturating_add(amount);
         store(&buyer_info, &buyer)?;
-        emit!(Deposited {
+        crate::events::emit(&Deposited {
             market,
             buyer: buyer_info.key(),
             owner,

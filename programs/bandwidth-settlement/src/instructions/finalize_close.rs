@@ -62,7 +62,7 @@ pub fn refund_to_buyer(
         .ok_or(SettlementError::ArithmeticOverflow)?;
     buyer.open_channels = buyer.open_channels.saturating_sub(1);
     provider_market.channel_closed();
-    emit!(ChannelClosed {
+    crate::events::emit(&ChannelClosed {
         market: channel.market,
         buyer: channel.buyer,
         provider: channel.provider,

@@ -58,7 +58,7 @@ impl JoinMarket<'_> {
             ],
             &pm,
         )?;
-        emit!(ProviderJoinedMarket {
+        crate::events::emit(&ProviderJoinedMarket {
             market,
             provider,
             provider_market: accounts.provider_market.key(),

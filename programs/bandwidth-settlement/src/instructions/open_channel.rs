@@ -118,7 +118,7 @@ impl OpenChannel<'_> {
             ],
             &channel,
         )?;
-        emit!(ChannelOpened {
+        crate::events::emit(&ChannelOpened {
             market: channel.market,
             buyer: channel.buyer,
             provider: channel.provider,

@@ -81,7 +81,7 @@ impl RegisterProvider<'_> {
             &[seeds::PROVIDER, authority.as_ref(), &[provider.bump]],
             &provider,
         )?;
-        emit!(ProviderRegistered {
+        crate::events::emit(&ProviderRegistered {
             provider: ctx.accounts.provider.key(),
             authority,
             payout: provider.payout,

@@ -38,7 +38,7 @@ impl RequestClose<'_> {
         channel.close_deadline = deadline;
         let pm = &mut ctx.accounts.provider_market;
         pm.channels_force_closed = pm.channels_force_closed.saturating_add(1);
-        emit!(CloseRequested {
+        crate::events::emit(&CloseRequested {
             market: channel.market,
             buyer: channel.buyer,
             provider: channel.provider,

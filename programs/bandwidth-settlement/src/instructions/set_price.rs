@@ -15,7 +15,7 @@ impl SetPrice<'_> {
     pub fn handle(ctx: Context<Self>, price_per_gib: u64) -> Result<()> {
         let pm = &mut ctx.accounts.provider_market;
         pm.price_per_gib = price_per_gib;
-        emit!(PriceUpdated {
+        crate::events::emit(&PriceUpdated {
             market: pm.market,
             provider: pm.provider,
             price_per_gib,

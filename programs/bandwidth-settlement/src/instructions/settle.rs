@@ -147,7 +147,7 @@ pub fn emit_settled(
     bounty_destination: Pubkey,
 ) {
     let split = &settlement.split;
-    emit!(ChannelSettled {
+    crate::events::emit(&ChannelSettled {
         market: channel.market,
         provider: channel.provider,
         channel: channel.key(),

@@ -48,7 +48,7 @@ impl SweepFees<'_> {
             total = total
                 .checked_add(amount)
                 .ok_or(SettlementError::ArithmeticOverflow)?;
-            emit!(ProviderFeesSwept {
+            crate::events::emit(&ProviderFeesSwept {
                 market: market_key,
                 provider: pm.provider,
                 amount,
@@ -73,7 +73,7 @@ impl SweepFees<'_> {
         if burned > 0 {
             vault.burn(burned)?;
         }
-        emit!(FeesSwept {
+        crate::events::emit(&FeesSwept {
             market: market_key,
             treasury: accounts.treasury.key(),
             total,

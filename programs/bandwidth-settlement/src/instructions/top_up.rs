@@ -40,7 +40,7 @@ impl TopUp<'_> {
             .deposit
             .checked_add(amount)
             .ok_or(SettlementError::ArithmeticOverflow)?;
-        emit!(ChannelToppedUp {
+        crate::events::emit(&ChannelToppedUp {
             market: channel.market,
             buyer: channel.buyer,
             channel: channel.key(),

@@ -62,7 +62,7 @@ impl UpdateMarket<'_> {
                 .ok_or(SettlementError::ArithmeticOverflow)?;
             market.pending_fee_bps = fee;
             market.fee_change_at = effective_at;
-            emit!(FeeChangeAnnounced {
+            crate::events::emit(&FeeChangeAnnounced {
                 market: market.key(),
                 current_fee_bps: market.fee_bps,
                 new_fee_bps: fee,
@@ -84,7 +84,7 @@ impl UpdateMarket<'_> {
         if let Some(treasury) = &ctx.accounts.new_treasury {
             market.treasury = treasury.key();
         }
-        emit!(MarketUpdated {
+        crate::events::emit(&MarketUpdated {
             market: market.key(),
             paused: market.paused,
             fee_bps: market.fee_bps,

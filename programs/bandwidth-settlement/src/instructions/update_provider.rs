@@ -57,7 +57,7 @@ impl UpdateProvider<'_> {
         if let Some(active) = args.active {
             provider.active = active;
         }
-        emit!(ProviderUpdated {
+        crate::events::emit(&ProviderUpdated {
             provider: provider.key(),
             payout: provider.payout,
             min_dispute_window_secs: provider.min_dispute_window_secs,

@@ -49,7 +49,7 @@ impl Withdraw<'_> {
             token_program: &accounts.token_program,
         }
         .pay(&accounts.destination, amount)?;
-        emit!(Withdrawn {
+        crate::events::emit(&Withdrawn {
             market: accounts.market.key(),
             buyer: accounts.buyer.key(),
             owner: accounts.owner.key(),

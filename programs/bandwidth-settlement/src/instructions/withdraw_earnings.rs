@@ -56,7 +56,7 @@ impl WithdrawEarnings<'_> {
             token_program: &accounts.token_program,
         }
         .pay(&accounts.destination, amount)?;
-        emit!(EarningsWithdrawn {
+        crate::events::emit(&EarningsWithdrawn {
             market: accounts.market.key(),
             provider: accounts.provider.key(),
             destination: accounts.destination.key(),
