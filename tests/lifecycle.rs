@@ -74,7 +74,11 @@ async fn full_lifecycle(token_program: anchor_lang::prelude::Pubkey) {
     // Too early to finalize, then after the deadline anyone may.
     let ix = ix::finalize_close(&c.keys);
     s.env
-        .must_fail(std::slice::from_ref(&ix), &[], SettlementError::DisputeWindowNotElapsed)
+        .must_fail(
+            std::slice::from_ref(&ix),
+            &[],
+            SettlementError::DisputeWindowNotElapsed,
+        )
         .await;
     s.env.set_time(deadline).await;
     s.env.must(&[ix], &[]).await;

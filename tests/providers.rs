@@ -392,7 +392,9 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
 
     // The rest, then nothing left.
     let ix = ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, None);
-    s.env.must(std::slice::from_ref(&ix), &[&s.p.authority]).await;
+    s.env
+        .must(std::slice::from_ref(&ix), &[&s.p.authority])
+        .await;
     assert_eq!(s.env.token_balance(s.p.payout_token).await, 3_900_000);
     s.env
         .must_fail(&[ix], &[&s.p.authority], SettlementError::ZeroAmount)
