@@ -621,11 +621,14 @@ impl Env {
         BuyerFixture { wallet, token }
     }
 
-    /// A buyer with `deposited` base units already in its free balance.
+    /// A buyer with `deposited` base units already in its free balance (no escrow yet when
+    /// `deposited` is 0).
     pub async fn funded_buyer(&mut self, m: &MarketFixture, deposited: u64) -> BuyerFixture {
         let b = self.buyer(m, deposited).await;
-        let ix = ix::deposit(b.wallet.pubkey(), &m.keys, b.token, deposited);
-        self.must(&[ix], &[&b.wallet]).await;
+        if deposited > 0 {
+            let ix = ix::deposit(b.wallet.pubkey(), &m.keys, b.token, deposited);
+            self.must(&[ix], &[&b.wallet]).await;
+        }
         b
     }
 
