@@ -11,7 +11,7 @@
 
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
 use bandwidth_client::{
-    embedded,
+    chain::embedded,
     ix::{self, ChannelKeys, MarketKeys},
     pda, receipts,
 };

@@ -4,20 +4,30 @@
 // "unstable API" feature in 4.x; 3.1.12 is the version pinned on purpose (see README).
 #![allow(deprecated)]
 
+use super::{Chain, Sent};
+use crate::errors::ClientError;
 use anchor_lang::{
     prelude::{AccountInfo, Pubkey},
     solana_program::entrypoint::ProgramResult,
 };
+use async_trait::async_trait;
+use solana_account::Account;
+use solana_clock::Clock;
+use solana_hash::Hash;
+use solana_keypair::Keypair;
 use solana_program_runtime::stable_log;
 use solana_program_test::{
     get_runtime_environment_key, invoke_builtin_function, EbpfError, EbpfVm, InvokeContext,
     ProgramTest, ProgramTestContext,
 };
 use solana_sysvar::program_stubs::{set_syscall_stubs, SyscallStubs};
+use solana_transaction::versioned::VersionedTransaction;
+use std::collections::BTreeSet;
 use std::{
     cell::Cell,
     sync::{Once, OnceLock},
 };
+use tokio::sync::Mutex;
 
 /// Native entry point handed to the bank.
 ///
@@ -69,7 +79,8 @@ pub fn program_test() -> ProgramTest {
     pt
 }
 
-/// Starts the embedded chain.
+/// Starts the embedded chain and returns program-test's context (for tests that drive the
+/// bank directly). Most callers want [`EmbeddedChain::start`].
 pub async fn start() -> ProgramTestContext {
     let context = program_test().start_with_context().await;
     // program-test installs its syscall stubs once per process, on its first start.
@@ -186,5 +197,130 @@ impl SyscallStubs for EventLogStubs {
     }
     fn sol_get_stack_height(&self) -> u64 {
         self.inner().sol_get_stack_height()
+    }
+}
+
+/// The embedded chain behind the [`Chain`] trait: everything in this process, nothing to
+/// install, time under the caller's control.
+pub struct EmbeddedChain {
+    context: Mutex<ProgramTestContext>,
+    /// Every account written by a successful transaction: stands in for the
+    /// `getProgramAccounts` index a validator keeps.
+    touched: Mutex<BTreeSet<Pubkey>>,
+    faucet: Keypair,
+}
+
+impl EmbeddedChain {
+    pub async fn start() -> EmbeddedChain {
+        let context = start().await;
+        let faucet = context.payer.insecure_clone();
+        EmbeddedChain {
+            context: Mutex::new(context),
+            touched: Mutex::new(BTreeSet::new()),
+            faucet,
+        }
+    }
+
+    /// The genesis account: funded with plenty of SOL, a source for airdrops.
+    pub fn faucet(&self) -> &Keypair {
+        &self.faucet
+    }
+
+    /// Moves the cluster clock to `unix_timestamp` (the slot does not move).
+    pub async fn set_time(&self, unix_timestamp: i64) -> Result<(), ClientError> {
+        let mut clock = self.clock().await?;
+        clock.unix_timestamp = unix_timestamp;
+        self.context.lock().await.set_sysvar(&clock);
+        Ok(())
+    }
+
+    pub async fn advance_time(&self, secs: i64) -> Result<(), ClientError> {
+        let now = self.clock().await?.unix_timestamp;
+        self.set_time(now + secs).await
+    }
+}
+
+#[async_trait]
+impl Chain for EmbeddedChain {
+    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
+        let client = self.context.lock().await.banks_client.clone();
+        client
+            .get_account(*address)
+            .await
+            .map_err(|e| ClientError::Chain(e.to_string()))
+    }
+
+    async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
+        let mut context = self.context.lock().await;
+        if fresh {
+            context
+                .get_new_latest_blockhash()
+                .await
+                .map_err(|e| ClientError::Chain(e.to_string()))
+        } else {
+            context
+                .banks_client
+                .get_latest_blockhash()
+                .await
+                .map_err(|e| ClientError::Chain(e.to_string()))
+        }
+    }
+
+    async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {
+        let keys = tx.message.static_account_keys().to_vec();
+        let signature = tx.signatures[0];
+        let client = self.context.lock().await.banks_client.clone();
+        let result = client
+            .process_transaction_with_metadata(tx)
+            .await
+            .map_err(|e| ClientError::Chain(e.to_string()))?;
+        let logs = result.metadata.map(|m| m.log_messages).unwrap_or_default();
+        match result.result {
+            Ok(()) => {
+                self.touched.lock().await.extend(keys);
+                Ok(Sent { signature, logs })
+            }
+            Err(err) => Err(ClientError::from_transaction_error(err, logs)),
+        }
+    }
+
+    async fn clock(&self) -> Result<Clock, ClientError> {
+        let client = self.context.lock().await.banks_client.clone();
+        client
+            .get_sysvar::<Clock>()
+            .await
+            .map_err(|e| ClientError::Chain(e.to_string()))
+    }
+
+    async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError> {
+        let client = self.context.lock().await.banks_client.clone();
+        let rent = client
+            .get_rent()
+            .await
+            .map_err(|e| ClientError::Chain(e.to_string()))?;
+        Ok(rent.minimum_balance(data_len))
+    }
+
+    async fn program_accounts(
+        &self,
+        discriminator: &[u8],
+        offset: usize,
+        key: &Pubkey,
+    ) -> Result<Vec<Pubkey>, ClientError> {
+        let candidates: Vec<Pubkey> = self.touched.lock().await.iter().copied().collect();
+        let mut found = vec![];
+        for address in candidates {
+            let Some(account) = self.account(&address).await? else {
+                continue;
+            };
+            let data = &account.data;
+            if account.owner == bandwidth_settlement::ID
+                && data.starts_with(discriminator)
+                && data.get(offset..offset + 32) == Some(key.as_ref())
+            {
+                found.push(address);
+            }
+        }
+        Ok(found)
     }
 }

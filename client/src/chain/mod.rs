@@ -1,0 +1,76 @@
+//! One `Chain` trait, two implementations: the embedded in-process chain
+//! ([`embedded::EmbeddedChain`]) and JSON-RPC ([`rpc::RpcChain`]). Every command is written
+//! once, against [`crate::Client`], which works over either.
+pub mod embedded;
+pub mod rpc;
+
+use crate::errors::ClientError;
+use anchor_lang::prelude::Pubkey;
+use async_trait::async_trait;
+use solana_account::Account;
+use solana_clock::Clock;
+use solana_hash::Hash;
+use solana_signature::Signature;
+use solana_transaction::versioned::VersionedTransaction;
+
+/// What a confirmed transaction left behind.
+#[derive(Clone, Debug, Default)]
+pub struct Sent {
+    pub signature: Signature,
+    /// Log messages, when the chain returns them (always on the embedded chain).
+    pub logs: Vec<String>,
+}
+
+#[async_trait]
+pub trait Chain: Send + Sync {
+    /// The account at `address`, or `None` if there is none.
+    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError>;
+
+    /// A blockhash to sign with. `fresh` asks for one different from the last returned (to
+    /// resend an otherwise identical transaction).
+    async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError>;
+
+    /// Submits a signed transaction and waits until it is confirmed or refused.
+    async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError>;
+
+    async fn clock(&self) -> Result<Clock, ClientError>;
+
+    async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError>;
+
+    /// Addresses of the program's accounts of one type (by discriminator) whose 32 bytes at
+    /// `offset` equal `key`.
+    async fn program_accounts(
+        &self,
+        discriminator: &[u8],
+        offset: usize,
+        key: &Pubkey,
+    ) -> Result<Vec<Pubkey>, ClientError>;
+}
+
+/// A shared reference to a chain is a chain: several clients (one per fee payer) can use one.
+#[async_trait]
+impl<T: Chain + ?Sized> Chain for &T {
+    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
+        (**self).account(address).await
+    }
+    async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
+        (**self).blockhash(fresh).await
+    }
+    async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {
+        (**self).send(tx).await
+    }
+    async fn clock(&self) -> Result<Clock, ClientError> {
+        (**self).clock().await
+    }
+    async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError> {
+        (**self).minimum_balance(data_len).await
+    }
+    async fn program_accounts(
+        &self,
+        discriminator: &[u8],
+        offset: usize,
+        key: &Pubkey,
+    ) -> Result<Vec<Pubkey>, ClientError> {
+        (**self).program_accounts(discriminator, offset, key).await
+    }
+}

@@ -1,0 +1,169 @@
+//! Transaction assembly: compute-budget instructions, signing, one retry with a fresh
+//! blockhash for a resent transaction, decoded errors, and counters of what was spent.
+use crate::{chain::Chain, chain::Sent, errors::ClientError};
+use anchor_lang::{prelude::Pubkey, AccountDeserialize};
+use serde::Serialize;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_message::Message;
+use solana_signer::Signer;
+use solana_transaction::{versioned::VersionedTransaction, Transaction};
+use solana_transaction_error::TransactionError;
+use std::sync::Mutex;
+
+/// Base fee per signature, in lamports.
+pub const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
+
+/// What a client has sent so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TxStats {
+    pub transactions: u64,
+    pub signatures: u64,
+    /// Base fees plus priority fees, in lamports.
+    pub fee_lamports: u64,
+    /// Serialized size of all transactions sent.
+    pub bytes: u64,
+}
+
+/// A fee payer and a chain: every command runs against one of these.
+pub struct Client<C: Chain> {
+    pub chain: C,
+    payer: Keypair,
+    /// Priority fee in micro-lamports per compute unit; 0 adds no price instruction.
+    pub priority_fee: u64,
+    stats: Mutex<TxStats>,
+}
+
+impl<C: Chain> Client<C> {
+    pub fn new(chain: C, payer: Keypair) -> Self {
+        Client {
+            chain,
+            payer,
+            priority_fee: 0,
+            stats: Mutex::new(TxStats::default()),
+        }
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.payer
+    }
+
+    pub fn stats(&self) -> TxStats {
+        *self.stats.lock().unwrap()
+    }
+
+    /// The compute-budget instructions prepended to every transaction.
+    pub fn compute_budget(&self, compute_units: u32) -> Vec<Instruction> {
+        let mut ixs = vec![ComputeBudgetInstruction::set_compute_unit_limit(
+            compute_units,
+        )];
+        if self.priority_fee > 0 {
+            ixs.push(ComputeBudgetInstruction::set_compute_unit_price(
+                self.priority_fee,
+            ));
+        }
+        ixs
+    }
+
+    /// Sends `ixs` in one legacy transaction paid by the client's payer and signed by it and
+    /// `signers`, with a compute-unit limit of `compute_units`.
+    pub async fn send(
+        &self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        compute_units: u32,
+    ) -> Result<Sent, ClientError> {
+        let mut all = self.compute_budget(compute_units);
+        let prepended = all.len() as u8;
+        all.extend_from_slice(ixs);
+        let mut keys: Vec<&Keypair> = vec![&self.payer];
+        for s in signers {
+            if !keys.iter().any(|k| k.pubkey() == s.pubkey()) {
+                keys.push(s);
+            }
+        }
+        for attempt in 0..2 {
+            let blockhash = self.chain.blockhash(attempt > 0).await?;
+            let message = Message::new_with_blockhash(&all, Some(&self.payer.pubkey()), &blockhash);
+            let tx = Transaction::new(&keys, message, blockhash);
+            let size = bincode::serialize(&tx).map(|b| b.len()).unwrap_or(0) as u64;
+            let signatures = tx.signatures.len() as u64;
+            match self.chain.send(VersionedTransaction::from(tx)).await {
+                Ok(sent) => {
+                    let mut stats = self.stats.lock().unwrap();
+                    stats.transactions += 1;
+                    stats.signatures += signatures;
+                    stats.fee_lamports += signatures * LAMPORTS_PER_SIGNATURE
+                        + (u64::from(compute_units) * self.priority_fee).div_ceil(1_000_000);
+                    stats.bytes += size;
+                    return Ok(sent);
+                }
+                // An identical transaction went through already: sign again with a new
+                // blockhash (the embedded chain hands out few distinct blockhashes).
+                Err(ClientError::Transaction {
+                    error: TransactionError::AlreadyProcessed,
+                    ..
+                }) if attempt == 0 => continue,
+                Err(e) => return Err(shift_instruction(e, prepended)),
+            }
+        }
+        unreachable!("the second attempt returns")
+    }
+
+    /// Reads and decodes a program account, `None` if it does not exist.
+    pub async fn get<T: AccountDeserialize>(
+        &self,
+        address: &Pubkey,
+    ) -> Result<Option<T>, ClientError> {
+        let Some(account) = self.chain.account(address).await? else {
+            return Ok(None);
+        };
+        T::try_deserialize(&mut account.data.as_slice())
+            .map(Some)
+            .map_err(|e| {
+                ClientError::Invalid(format!("{address} is not the expected account: {e}"))
+            })
+    }
+
+    /// Like [`get`](Self::get), but a missing account is an error naming `what`.
+    pub async fn require<T: AccountDeserialize>(
+        &self,
+        address: &Pubkey,
+        what: &'static str,
+    ) -> Result<T, ClientError> {
+        self.get(address).await?.ok_or(ClientError::NotFound {
+            what,
+            address: *address,
+        })
+    }
+}
+
+/// Reports instruction indexes as the caller numbered them, without the compute-budget ones.
+fn shift_instruction(e: ClientError, prepended: u8) -> ClientError {
+    match e {
+        ClientError::Program {
+            program,
+            instruction,
+            code,
+            name,
+            message,
+            logs,
+        } => ClientError::Program {
+            program,
+            instruction: instruction.saturating_sub(prepended),
+            code,
+            name,
+            message,
+            logs,
+        },
+        ClientError::Transaction {
+            error: TransactionError::InstructionError(i, err),
+            logs,
+        } => ClientError::Transaction {
+            error: TransactionError::InstructionError(i.saturating_sub(prepended), err),
+            logs,
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,119 @@
+//! `bwx market create | show | update`.
+use super::{compute, load_market, MarketInfo};
+use crate::{errors::ClientError, ix, pda, Chain, Client};
+use anchor_lang::prelude::Pubkey;
+use bandwidth_settlement::instructions::{CreateMarketArgs, UpdateMarketArgs};
+use serde::Serialize;
+use solana_signer::Signer;
+
+#[derive(Debug, Serialize)]
+pub struct MarketReport {
+    pub market: String,
+    pub mint: String,
+    pub token_program: String,
+    pub admin: String,
+    pub vault: String,
+    pub vault_balance: String,
+    pub treasury: String,
+    pub paused: bool,
+    /// Fee for channels opened now.
+    pub fee: String,
+    /// Announced fee and when it takes effect, if any.
+    pub announced_fee: Option<String>,
+    pub announced_fee_effective_at: Option<i64>,
+    pub fee_change_delay_secs: u32,
+    pub burn_share: String,
+    pub dispute_window_secs: String,
+    pub fees_to_treasury: String,
+    pub fees_burned: String,
+}
+
+pub fn percent(bps: u16) -> String {
+    format!("{}.{:02} %", bps / 100, bps % 100)
+}
+
+pub async fn report<C: Chain>(
+    client: &Client<C>,
+    m: &MarketInfo,
+) -> Result<MarketReport, ClientError> {
+    let a = &m.account;
+    let now = client.chain.clock().await?.unix_timestamp;
+    let vault = super::token_balance(client, &a.vault).await?;
+    let pending = a.fee_change_at != 0 && now < a.fee_change_at;
+    Ok(MarketReport {
+        market: m.address.to_string(),
+        mint: a.mint.to_string(),
+        token_program: a.token_program.to_string(),
+        admin: a.admin.to_string(),
+        vault: a.vault.to_string(),
+        vault_balance: m.ui(vault),
+        treasury: a.treasury.to_string(),
+        paused: a.paused,
+        fee: percent(a.fee_bps_at(now)),
+        announced_fee: pending.then(|| percent(a.pending_fee_bps)),
+        announced_fee_effective_at: pending.then_some(a.fee_change_at),
+        fee_change_delay_secs: a.fee_change_delay_secs,
+        burn_share: percent(a.burn_bps),
+        dispute_window_secs: format!(
+            "{}..={}",
+            a.min_dispute_window_secs, a.max_dispute_window_secs
+        ),
+        fees_to_treasury: m.ui(a.fees_to_treasury),
+        fees_burned: m.ui(a.fees_burned),
+    })
+}
+
+pub async fn show<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+) -> Result<MarketReport, ClientError> {
+    let m = load_market(client, market).await?;
+    report(client, &m).await
+}
+
+/// Creates a market for `mint` with the client's payer as admin; the treasury defaults to the
+/// admin's associated token account (created if missing).
+pub async fn create<C: Chain>(
+    client: &Client<C>,
+    mint: &Pubkey,
+    treasury: Option<Pubkey>,
+    args: CreateMarketArgs,
+) -> Result<MarketReport, ClientError> {
+    let mint_account = client
+        .chain
+        .account(mint)
+        .await?
+        .ok_or(ClientError::NotFound {
+            what: "mint",
+            address: *mint,
+        })?;
+    let token_program = mint_account.owner;
+    let admin = client.payer().pubkey();
+    let treasury = match treasury {
+        Some(t) => t,
+        None => {
+            let address = crate::tokens::associated_address(&admin, mint, &token_program);
+            if client.chain.account(&address).await?.is_none() {
+                let ix =
+                    crate::tokens::create_associated_account(&admin, &admin, mint, &token_program);
+                client.send(&[ix], &[], compute::TOKEN_SETUP).await?;
+            }
+            address
+        }
+    };
+    let ix = ix::create_market(admin, *mint, token_program, treasury, args);
+    client.send(&[ix], &[], compute::CREATE_MARKET).await?;
+    show(client, &pda::market(mint, &admin)).await
+}
+
+/// Admin changes; `new_treasury` moves the treasury.
+pub async fn update<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+    new_treasury: Option<Pubkey>,
+    args: UpdateMarketArgs,
+) -> Result<MarketReport, ClientError> {
+    let ix = ix::update_market(client.payer().pubkey(), *market, new_treasury, args);
+    client.send(&[ix], &[], compute::ADMIN).await?;
+    show(client, market).await
+}

@@ -1,0 +1,449 @@
+//! Every `bwx` command's logic, run against the embedded chain (the same code runs over
+//! JSON-RPC: commands only see the `Chain` trait).
+use anchor_lang::prelude::Pubkey;
+use bandwidth_client::{
+    commands::{
+        buyer, channel, demo, earnings, fees, market, provider, receipt, settle, ui_amount,
+    },
+    ix,
+    receipts::{sessions::SessionKeys, store::ReceiptStore},
+    tokens, Chain, Client, ClientError, EmbeddedChain,
+};
+use bandwidth_settlement::instructions::{
+    CreateMarketArgs, RegisterProviderArgs, UpdateMarketArgs, UpdateProviderArgs,
+};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const UNIT: u64 = 1_000_000;
+
+struct World {
+    chain: EmbeddedChain,
+    mint: Pubkey,
+}
+
+impl World {
+    async fn new() -> World {
+        let chain = EmbeddedChain::start().await;
+        let faucet = Client::new(&chain, chain.faucet().insecure_clone());
+        let mint = Keypair::new();
+        let rent = chain.minimum_balance(tokens::MINT_LEN).await.unwrap();
+        let f = faucet.payer().pubkey();
+        let ixs = tokens::create_mint(&f, &mint.pubkey(), &f, 6, &spl_token_interface::ID, rent);
+        faucet.send(&ixs, &[&mint], 100_000).await.unwrap();
+        World {
+            chain,
+            mint: mint.pubkey(),
+        }
+    }
+
+    /// A funded wallet holding `tokens` in its associated token account.
+    async fn wallet(&self, tokens: u64) -> Client<&EmbeddedChain> {
+        let faucet = Client::new(&self.chain, self.chain.faucet().insecure_clone());
+        let k = Keypair::new();
+        let f = faucet.payer().pubkey();
+        let ata = tokens::associated_address(&k.pubkey(), &self.mint, &spl_token_interface::ID);
+        let ixs = [
+            solana_system_interface::instruction::transfer(&f, &k.pubkey(), 10_000_000_000),
+            tokens::create_associated_account(
+                &f,
+                &k.pubkey(),
+                &self.mint,
+                &spl_token_interface::ID,
+            ),
+            tokens::mint_to(&self.mint, &ata, &f, tokens, &spl_token_interface::ID),
+        ];
+        faucet.send(&ixs, &[], 100_000).await.unwrap();
+        Client::new(&self.chain, k)
+    }
+}
+
+fn market_args() -> CreateMarketArgs {
+    CreateMarketArgs {
+        fee_bps: 250,
+        burn_bps: 2_000,
+        min_dispute_window_secs: 600,
+        max_dispute_window_secs: 7 * 86_400,
+        fee_change_delay_secs: 86_400,
+    }
+}
+
+fn provider_args(payout: Pubkey) -> RegisterProviderArgs {
+    RegisterProviderArgs {
+        payout,
+        min_dispute_window_secs: 3_600,
+        bounty_bps: 500,
+        endpoint: "https://p.example.net".into(),
+        region: "eu".into(),
+    }
+}
+
+#[tokio::test]
+async fn market_commands() {
+    let w = World::new().await;
+    let admin = w.wallet(0).await;
+    let report = market::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.fee.as_str(), report.burn_share.as_str()),
+        ("2.50 %", "20.00 %")
+    );
+    assert_eq!(report.admin, admin.payer().pubkey().to_string());
+    assert_eq!(report.vault_balance, "0.000000");
+    let market: Pubkey = report.market.parse().unwrap();
+    // The default treasury is the admin's associated token account, created on the way.
+    let treasury =
+        tokens::associated_address(&admin.payer().pubkey(), &w.mint, &spl_token_interface::ID);
+    assert_eq!(report.treasury, treasury.to_string());
+
+    let args = UpdateMarketArgs {
+        fee_bps: Some(100),
+        paused: Some(true),
+        ..Default::default()
+    };
+    let report = market::update(&admin, &market, None, args).await.unwrap();
+    let now = w.chain.clock().await.unwrap().unix_timestamp;
+    assert!(report.paused);
+    assert_eq!(report.fee, "2.50 %");
+    assert_eq!(report.announced_fee.as_deref(), Some("1.00 %"));
+    assert_eq!(report.announced_fee_effective_at, Some(now + 86_400));
+    w.chain.advance_time(86_400).await.unwrap();
+    let report = market::show(&admin, &market).await.unwrap();
+    assert_eq!(
+        (report.fee.as_str(), report.announced_fee),
+        ("1.00 %", None)
+    );
+
+    // Someone else: a decoded program error, by name.
+    let intruder = w.wallet(0).await;
+    let err = market::update(&intruder, &market, None, UpdateMarketArgs::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.name(), Some("NotMarketAdmin"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Only the market admin may do this"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn provider_commands() {
+    let w = World::new().await;
+    let admin = w.wallet(0).await;
+    let market: Pubkey = market::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap()
+        .market
+        .parse()
+        .unwrap();
+    let p = w.wallet(0).await;
+    let report = provider::register(&p, &market, provider_args(p.payer().pubkey()), "0.75")
+        .await
+        .unwrap();
+    assert_eq!(report.markets[0].price_per_gib, "0.750000");
+    assert_eq!(
+        (report.watcher_bounty.as_str(), report.active),
+        ("5.00 %", true)
+    );
+    let args = UpdateProviderArgs {
+        bounty_bps: Some(100),
+        active: Some(false),
+        ..Default::default()
+    };
+    let report = provider::update(&p, args, Some((market, "1.25".into())))
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.watcher_bounty.as_str(), report.active),
+        ("1.00 %", false)
+    );
+    assert_eq!(report.markets[0].price_per_gib, "1.250000");
+    let err = provider::register(&p, &market, provider_args(p.payer().pubkey()), "1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.name(), Some("AccountAlreadyExists"), "{err}");
+    let err = provider::show(&p, &Pubkey::new_unique(), &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::NotFound {
+                what: "provider",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn buyer_commands() {
+    let w = World::new().await;
+    let admin = w.wallet(0).await;
+    let market: Pubkey = market::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap()
+        .market
+        .parse()
+        .unwrap();
+    let b = w.wallet(20 * UNIT).await;
+    let report = buyer::deposit(&b, &market, "12.5", None).await.unwrap();
+    assert_eq!(
+        (report.free.as_str(), report.wallet_balance.as_deref()),
+        ("12.500000", Some("7.500000"))
+    );
+    let err = buyer::deposit(&b, &market, "7.500001", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Invalid(_)), "{err}");
+    let err = buyer::deposit(&b, &market, "1.0000001", None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("at most 6 decimals"), "{err}");
+    let report = buyer::withdraw(&b, &market, Some("2.25"), None)
+        .await
+        .unwrap();
+    assert_eq!(report.free, "10.250000");
+    let report = buyer::withdraw(&b, &market, None, None).await.unwrap();
+    assert_eq!(
+        (report.free.as_str(), report.wallet_balance.as_deref()),
+        ("0.000000", Some("20.000000"))
+    );
+    assert_eq!(report.total_withdrawn, "12.500000");
+    let err = buyer::withdraw(&b, &market, Some("1"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.name(), Some("InsufficientFreeBalance"), "{err}");
+}
+
+/// open → top up → sign → verify and store → settle → buyer closes → provider settles inside
+/// the window → finalize (refused early, then done) → earnings → fees; plus the provider's
+/// cooperative close.
+#[tokio::test]
+async fn channel_receipt_settle_earnings_and_fees_commands() {
+    let w = World::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = SessionKeys::open(dir.path().join("sessions")).unwrap();
+    let mut store = ReceiptStore::open(dir.path().join("receipts.sqlite")).unwrap();
+    let admin = w.wallet(0).await;
+    let market: Pubkey = market::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap()
+        .market
+        .parse()
+        .unwrap();
+    let p = w.wallet(0).await;
+    provider::register(&p, &market, provider_args(p.payer().pubkey()), "1")
+        .await
+        .unwrap();
+    let b = w.wallet(50 * UNIT).await;
+    buyer::deposit(&b, &market, "30", None).await.unwrap();
+
+    let opened = channel::open(&b, &sessions, &market, &p.payer().pubkey(), "10", None)
+        .await
+        .unwrap();
+    let ch: Pubkey = opened.channel.parse().unwrap();
+    assert_eq!((opened.state, opened.dispute_window_secs), ("open", 3_600));
+    assert_eq!(
+        opened.receipt_signer,
+        sessions.load(&ch).unwrap().pubkey().to_string()
+    );
+    assert_ne!(
+        opened.receipt_signer,
+        b.payer().pubkey().to_string(),
+        "a session key, not the wallet"
+    );
+    let report = channel::top_up(&b, &ch, "5").await.unwrap();
+    assert_eq!(report.deposit, "15.000000");
+
+    // Receipts: the buyer signs, refusing to go beyond the deposit; the provider verifies and
+    // keeps them.
+    let err = receipt::sign(&b, &sessions, &ch, "15.000001", 1)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("refusing to sign"), "{err}");
+    let r1 = receipt::sign(&b, &sessions, &ch, "4", 4 << 30)
+        .await
+        .unwrap();
+    let r2 = receipt::sign(&b, &sessions, &ch, "6", 6 << 30)
+        .await
+        .unwrap();
+    assert_eq!(r1.receipt.len(), 232, "116 bytes in hex");
+    let checked = receipt::verify(&p, Some(&mut store), &r1.receipt)
+        .await
+        .unwrap();
+    assert!(checked.valid);
+    assert_eq!(checked.stored.as_deref(), Some("accepted (new best)"));
+    receipt::verify(&p, Some(&mut store), &r2.receipt)
+        .await
+        .unwrap();
+    let again = receipt::verify(&p, Some(&mut store), &r1.receipt)
+        .await
+        .unwrap();
+    assert!(again.stored.unwrap().starts_with("rejected"));
+    let mut forged = hex::decode(&r2.receipt).unwrap();
+    forged[40] ^= 1; // amount byte
+    let forged = receipt::verify(&p, None, &hex::encode(forged))
+        .await
+        .unwrap();
+    assert!(!forged.valid);
+    assert_eq!(channel::list_for_provider(&store)[0].unsettled, 6 * UNIT);
+
+    let rows = settle::settle(&p, &mut store, None).await.unwrap();
+    assert_eq!(
+        (rows[0].outcome, rows[0].amount.as_deref()),
+        ("settled", Some("6.000000"))
+    );
+    assert_eq!(
+        settle::settle(&p, &mut store, Some(ch)).await.unwrap()[0].outcome,
+        "nothing new"
+    );
+    assert_eq!(channel::show(&b, &ch).await.unwrap().settled, "6.000000");
+
+    // The buyer closes; finalize is refused until the deadline.
+    let closing = channel::close(&b, None, &ch).await.unwrap();
+    assert_eq!(closing.outcome, "close requested");
+    let r3 = receipt::sign(&b, &sessions, &ch, "7", 7 << 30)
+        .await
+        .unwrap();
+    receipt::verify(&p, Some(&mut store), &r3.receipt)
+        .await
+        .unwrap();
+    assert_eq!(
+        settle::settle(&p, &mut store, None).await.unwrap()[0].outcome,
+        "settled"
+    );
+    let err = channel::finalize(&admin, &ch).await.unwrap_err();
+    assert!(err.to_string().contains("finalize after it"), "{err}");
+    w.chain.advance_time(3_600).await.unwrap();
+    let done = channel::finalize(&admin, &ch).await.unwrap();
+    assert_eq!(done.refunded_to_buyer, "8.000000");
+    assert!(channel::list_for_buyer(&b, &market, &b.payer().pubkey())
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A second channel the provider closes cooperatively with its best receipt.
+    let opened = channel::open(
+        &b,
+        &sessions,
+        &market,
+        &p.payer().pubkey(),
+        "5",
+        Some(7_200),
+    )
+    .await
+    .unwrap();
+    let ch2: Pubkey = opened.channel.parse().unwrap();
+    assert_eq!(
+        channel::list_for_buyer(&b, &market, &b.payer().pubkey())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let r = receipt::sign(&b, &sessions, &ch2, "2.5", 1 << 30)
+        .await
+        .unwrap();
+    receipt::verify(&p, Some(&mut store), &r.receipt)
+        .await
+        .unwrap();
+    let err = channel::close(&admin, Some(&mut store), &ch2)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("only the channel's buyer"),
+        "{err}"
+    );
+    let closed = channel::close(&p, Some(&mut store), &ch2).await.unwrap();
+    assert_eq!(
+        (closed.outcome, closed.final_amount.as_deref()),
+        ("closed", Some("2.500000"))
+    );
+    assert!(store.channel(&ch2).unwrap().closed);
+    let escrow = buyer::show(&b, &market, &b.payer().pubkey()).await.unwrap();
+    assert_eq!(
+        escrow.free,
+        ui_amount(30 * UNIT - 7 * UNIT - 5 * UNIT / 2, 6)
+    );
+
+    // Earnings (9.5 settled, 2.5 % fee) to the payout wallet; fees to treasury and burn.
+    let report = earnings::withdraw(&p, &market, None, None).await.unwrap();
+    assert_eq!(report.markets[0].earnings, "0.000000");
+    let payout = tokens::associated_address(&p.payer().pubkey(), &w.mint, &spl_token_interface::ID);
+    let paid = tokens::balance(&w.chain.account(&payout).await.unwrap().unwrap().data).unwrap();
+    assert_eq!(paid, 9_500_000 - 237_500);
+    let err = earnings::withdraw(&p, &market, None, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no earnings"), "{err}");
+    let swept = fees::sweep(&admin, &market).await.unwrap();
+    assert_eq!(
+        (
+            swept.total.as_str(),
+            swept.to_treasury.as_str(),
+            swept.burned.as_str()
+        ),
+        ("0.237500", "0.190000", "0.047500")
+    );
+    assert!(fees::sweep(&admin, &market).await.is_err());
+}
+
+/// Program and token errors come back decoded, by name, with the failing instruction index as
+/// the caller numbered it.
+#[tokio::test]
+async fn errors_are_decoded_by_name() {
+    let w = World::new().await;
+    let admin = w.wallet(0).await;
+    let market: Pubkey = market::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap()
+        .market
+        .parse()
+        .unwrap();
+    let m = bandwidth_client::commands::load_market(&admin, &market)
+        .await
+        .unwrap();
+    let b = w.wallet(UNIT).await;
+    let ata = tokens::associated_address(&b.payer().pubkey(), &w.mint, &spl_token_interface::ID);
+    let ix = ix::deposit(b.payer().pubkey(), &m.keys, ata, 2 * UNIT);
+    let err = b.send(&[ix], &[], 50_000).await.unwrap_err();
+    match err {
+        ClientError::Program {
+            program,
+            name,
+            instruction,
+            ..
+        } => {
+            assert_eq!(
+                (program, name.as_str(), instruction),
+                ("token", "InsufficientFunds", 0)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let ix = ix::deposit(b.payer().pubkey(), &m.keys, ata, 0);
+    let err = b.send(&[ix], &[], 50_000).await.unwrap_err();
+    assert_eq!(err.name(), Some("ZeroAmount"));
+    assert_eq!(err.code(), Some(6027));
+    assert!(!err.logs().is_empty());
+}
+
+#[tokio::test]
+async fn the_demo_passes_every_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = demo::DemoConfig {
+        providers: 2,
+        buyers: 5,
+        rounds: 6,
+        ..Default::default()
+    };
+    let report = demo::run(&config, dir.path()).await.unwrap();
+    assert!(report.all_ok(), "{:#?}", report.checks);
+    assert!(report.receipts_signed > 500);
+    assert_eq!(report.receipts_signed, report.receipts_stored);
+    assert_eq!(report.buyers.len(), 5);
+}
