@@ -38,6 +38,7 @@ struct Cli {
     /// Solana CLI keypair file of the fee payer and signer [default: ~/.config/solana/id.json].
     #[arg(long, global = true, env = "BWX_KEYPAIR")]
     keypair: Option<PathBuf>,
+    /// How reports are printed.
     #[arg(long, global = true, value_enum, default_value = "table")]
     output: Format,
     /// Where buyers' session keys and providers' receipt store live [default: ~/.config/bwx].

@@ -40,6 +40,14 @@ impl RpcChain {
 }
 
 fn chain_error(e: RpcClientError) -> ClientError {
+    // The RPC client folds transport failures into other error kinds: recognise them by text.
+    let text = e.to_string();
+    if text.contains("error sending request") || text.contains("onnection refused") {
+        return ClientError::Chain(format!(
+            "cannot reach the cluster ({text}): is a validator running there? Start one with \
+             `solana-test-validator`, or pass --url"
+        ));
+    }
     let logs = match e.kind() {
         ErrorKind::RpcError(RpcError::RpcResponseError {
             data: RpcResponseErrorData::SendTransactionPreflightFailure(result),
