@@ -6,7 +6,7 @@ use serde::Serialize;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
-use solana_message::Message;
+use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_signer::Signer;
 use solana_transaction::{versioned::VersionedTransaction, Transaction};
 use solana_transaction_error::TransactionError;
@@ -74,9 +74,55 @@ impl<C: Chain> Client<C> {
         signers: &[&Keypair],
         compute_units: u32,
     ) -> Result<Sent, ClientError> {
+        self.send_with_tables(ixs, signers, compute_units, &[])
+            .await
+    }
+
+    /// Like [`send`](Self::send), as a v0 transaction resolving accounts through `tables` when
+    /// any are given (legacy otherwise).
+    pub async fn send_with_tables(
+        &self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        compute_units: u32,
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<Sent, ClientError> {
         let mut all = self.compute_budget(compute_units);
-        let prepended = all.len() as u8;
         all.extend_from_slice(ixs);
+        self.send_assembled(&all, signers, tables, compute_units)
+            .await
+    }
+
+    /// Sends instructions that already start with their compute-budget instructions (as the
+    /// packer builds them, to measure the exact transaction).
+    pub async fn send_prebudgeted(
+        &self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<Sent, ClientError> {
+        let units = ixs
+            .iter()
+            .filter(|ix| ix.program_id == solana_sdk_ids::compute_budget::ID)
+            .find_map(|ix| match ix.data.split_first() {
+                Some((2, rest)) => rest.try_into().ok().map(u32::from_le_bytes),
+                _ => None,
+            })
+            .unwrap_or(200_000);
+        self.send_assembled(ixs, signers, tables, units).await
+    }
+
+    async fn send_assembled(
+        &self,
+        all: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+        compute_units: u32,
+    ) -> Result<Sent, ClientError> {
+        let prepended = all
+            .iter()
+            .take_while(|ix| ix.program_id == solana_sdk_ids::compute_budget::ID)
+            .count() as u8;
         let mut keys: Vec<&Keypair> = vec![&self.payer];
         for s in signers {
             if !keys.iter().any(|k| k.pubkey() == s.pubkey()) {
@@ -85,11 +131,10 @@ impl<C: Chain> Client<C> {
         }
         for attempt in 0..2 {
             let blockhash = self.chain.blockhash(attempt > 0).await?;
-            let message = Message::new_with_blockhash(&all, Some(&self.payer.pubkey()), &blockhash);
-            let tx = Transaction::new(&keys, message, blockhash);
+            let tx = build_transaction(&self.payer.pubkey(), all, &keys, blockhash, tables)?;
             let size = bincode::serialize(&tx).map(|b| b.len()).unwrap_or(0) as u64;
             let signatures = tx.signatures.len() as u64;
-            match self.chain.send(VersionedTransaction::from(tx)).await {
+            match self.chain.send(tx).await {
                 Ok(sent) => {
                     let mut stats = self.stats.lock().unwrap();
                     stats.transactions += 1;
@@ -137,6 +182,26 @@ impl<C: Chain> Client<C> {
             address: *address,
         })
     }
+}
+
+/// Compiles and signs a legacy transaction, or a v0 one when lookup tables are given.
+pub fn build_transaction(
+    payer: &Pubkey,
+    ixs: &[Instruction],
+    signers: &[&Keypair],
+    blockhash: solana_hash::Hash,
+    tables: &[AddressLookupTableAccount],
+) -> Result<VersionedTransaction, ClientError> {
+    if tables.is_empty() {
+        let message = Message::new_with_blockhash(ixs, Some(payer), &blockhash);
+        return Ok(VersionedTransaction::from(Transaction::new(
+            signers, message, blockhash,
+        )));
+    }
+    let message = v0::Message::try_compile(payer, ixs, tables, blockhash)
+        .map_err(|e| ClientError::Invalid(format!("cannot compile the transaction: {e}")))?;
+    VersionedTransaction::try_new(VersionedMessage::V0(message), signers)
+        .map_err(|e| ClientError::Invalid(format!("cannot sign the transaction: {e}")))
 }
 
 /// Reports instruction indexes as the caller numbered them, without the compute-budget ones.

@@ -268,6 +268,38 @@ pub fn settle(
     )
 }
 
+/// Settles one receipt on each of `entries`' channels, all of `provider` (the Provider
+/// account) in `market`.
+pub fn settle_many(
+    settler: Pubkey,
+    market: Pubkey,
+    provider: Pubkey,
+    entries: &[(Pubkey, ReceiptArgs)],
+    bounty: Option<Bounty>,
+) -> Instruction {
+    let mut ix = build(
+        acc::SettleMany {
+            settler,
+            provider,
+            provider_market: pda::provider_market(&market, &provider),
+            market: bounty.map(|b| b.market.market),
+            vault: bounty.map(|b| b.market.vault),
+            mint: bounty.map(|b| b.market.mint),
+            bounty_destination: bounty.map(|b| b.destination),
+            token_program: bounty.map(|b| b.market.token_program),
+        },
+        data::SettleMany {
+            receipts: entries.iter().map(|(_, r)| *r).collect(),
+        },
+    );
+    ix.accounts.extend(
+        entries
+            .iter()
+            .map(|(channel, _)| solana_instruction::AccountMeta::new(*channel, false)),
+    );
+    ix
+}
+
 pub fn request_close(owner: Pubkey, c: &ChannelKeys) -> Instruction {
     build(
         acc::RequestClose {

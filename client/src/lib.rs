@@ -5,15 +5,18 @@
 pub use bandwidth_settlement as program;
 pub use bandwidth_settlement::ID as PROGRAM_ID;
 
+pub mod batch;
 pub mod chain;
 pub mod client;
 pub mod commands;
 pub mod errors;
 pub mod events;
 pub mod ix;
+pub mod lookup;
 pub mod pda;
 pub mod receipts;
 pub mod tokens;
+pub mod watcher;
 
 pub use chain::{embedded::EmbeddedChain, rpc::RpcChain, Chain};
 pub use client::{Client, TxStats};

@@ -26,10 +26,10 @@ pub use bandwidth_settlement::{
 use solana_account::Account;
 use solana_instruction::{error::InstructionError, Instruction};
 use solana_keypair::Keypair;
+use solana_message::AddressLookupTableAccount;
 use solana_program_pack::Pack;
 use solana_program_test::ProgramTestContext;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use spl_token_2022_interface::{
     extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions},
@@ -262,6 +262,29 @@ impl Env {
     /// A compute-unit-limit instruction with a per-transaction nonce keeps two otherwise
     /// identical transactions from sharing a signature.
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Outcome {
+        self.send_with_tables(ixs, signers, &[]).await
+    }
+
+    /// Like [`send`](Self::send), as a v0 transaction resolving accounts through `tables`
+    /// (legacy when there are none).
+    pub async fn send_with_tables(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> Outcome {
+        self.send_full(None, ixs, signers, tables).await
+    }
+
+    /// Sends with `fee_payer` (the harness payer when `None`) paying the fee: the exact
+    /// transaction a party that pays for itself would send.
+    pub async fn send_full(
+        &mut self,
+        fee_payer: Option<&Keypair>,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> Outcome {
         self.nonce += 1;
         let mut all = vec![
             solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
@@ -269,19 +292,22 @@ impl Env {
             ),
         ];
         all.extend_from_slice(ixs);
-        let mut keys: Vec<&Keypair> = vec![&self.ctx.payer];
+        let payer = fee_payer.unwrap_or(&self.ctx.payer);
+        let mut keys: Vec<&Keypair> = vec![payer];
         keys.extend(
             signers
                 .iter()
                 .copied()
-                .filter(|k| k.pubkey() != self.ctx.payer.pubkey()),
+                .filter(|k| k.pubkey() != payer.pubkey()),
         );
-        let tx = Transaction::new_signed_with_payer(
+        let tx = bandwidth_client::client::build_transaction(
+            &payer.pubkey(),
             &all,
-            Some(&self.ctx.payer.pubkey()),
             &keys,
             self.ctx.last_blockhash,
-        );
+            tables,
+        )
+        .expect("transaction compiles");
         let res = self
             .ctx
             .banks_client
@@ -351,6 +377,54 @@ impl Env {
         assert_eq!(out.result, Err(expected), "{}", out.logs.join("\n"));
         let after = self.snapshot().await;
         assert_unchanged(&before, &after);
+    }
+
+    /// `must` for a transaction paid by `fee_payer` (which signs), legacy or v0 with `tables`.
+    pub async fn must_paid_by(
+        &mut self,
+        fee_payer: &Keypair,
+        ixs: &[Instruction],
+        tables: &[AddressLookupTableAccount],
+    ) -> Vec<String> {
+        let out = self.send_full(Some(fee_payer), ixs, &[], tables).await;
+        if let Err(e) = &out.result {
+            panic!("transaction failed: {e:?}\n{}", out.logs.join("\n"));
+        }
+        out.logs
+    }
+
+    /// Creates an address lookup table holding `addresses`, usable at once.
+    pub async fn lookup_table(&mut self, addresses: &[Pubkey]) -> AddressLookupTableAccount {
+        use solana_address_lookup_table_interface::instruction as alt;
+        self.advance_slots(1).await;
+        let slot = self.clock().await.slot - 1;
+        let payer = self.payer();
+        let (create, table) = alt::create_lookup_table(payer, payer, slot);
+        self.must(&[create], &[]).await;
+        for chunk in addresses.chunks(20) {
+            let extend = alt::extend_lookup_table(table, payer, Some(payer), chunk.to_vec());
+            self.must(&[extend], &[]).await;
+        }
+        // Addresses added in a slot are usable from the next one.
+        self.advance_slots(1).await;
+        let data = self.raw(table).await.expect("lookup table").data;
+        let parsed =
+            solana_address_lookup_table_interface::state::AddressLookupTable::deserialize(&data)
+                .expect("lookup table");
+        AddressLookupTableAccount {
+            key: table,
+            addresses: parsed.addresses.to_vec(),
+        }
+    }
+
+    /// Moves to a later slot, keeping the cluster time.
+    pub async fn advance_slots(&mut self, slots: u64) {
+        let clock = self.clock().await;
+        self.ctx.warp_to_slot(clock.slot + slots).expect("warp");
+        let mut warped = self.clock().await;
+        warped.unix_timestamp = warped.unix_timestamp.max(clock.unix_timestamp);
+        self.ctx.set_sysvar(&warped);
+        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.unwrap();
     }
 
     // ----- reading state ---------------------------------------------------------------------

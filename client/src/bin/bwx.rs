@@ -2,15 +2,17 @@
 use anchor_lang::prelude::Pubkey;
 use bandwidth_client::{
     commands::{
-        buyer, channel, demo, earnings, fees, market,
+        self, buyer, channel, demo, earnings, fees, market,
         output::{render, Format},
         parse_pubkey, provider, receipt, settle,
     },
     errors::ClientError,
+    lookup,
     receipts::{
         sessions::{read_keypair, SessionKeys},
         store::ReceiptStore,
     },
+    watcher::{WatchPolicy, Watcher},
     Client, RpcChain,
 };
 use bandwidth_settlement::instructions::{
@@ -71,11 +73,49 @@ enum Command {
     /// Sign (buyer) or verify and store (provider) receipts.
     #[command(subcommand)]
     Receipt(ReceiptCmd),
-    /// Provider: settle the best stored receipt of each channel (or of one).
+    /// Provider: settle the best stored receipt of each channel (or of one), many channels per
+    /// transaction.
     Settle {
         #[arg(long)]
         channel: Option<String>,
+        /// Lookup table for v0 transactions (see `lookup-table create`).
+        #[arg(long)]
+        lookup_table: Option<String>,
     },
+    /// Provider: an address lookup table of its accounts and channels, for v0 settlements.
+    #[command(subcommand)]
+    LookupTable(LookupCmd),
+    /// Keep every channel in the receipt store settled: closing ones before their deadline,
+    /// open ones by policy. Any key may watch; a third party earns the bounty on closing
+    /// channels (--bounty-to).
+    Watch {
+        /// Seconds between polls.
+        #[arg(long, default_value_t = 10)]
+        interval: u64,
+        /// Report closing channels this close (seconds) to their deadline as late.
+        #[arg(long, default_value_t = 120)]
+        margin: i64,
+        /// Settle an open channel once this much (in the mint's units) is unsettled.
+        #[arg(long, default_value = "1")]
+        min_unsettled: String,
+        /// ...or once an unsettled amount has waited this long (seconds).
+        #[arg(long, default_value_t = 3_600)]
+        max_age: i64,
+        #[arg(long)]
+        lookup_table: Option<String>,
+        /// Token account of the mint the bounty is paid to (third-party watchers).
+        #[arg(long)]
+        bounty_to: Option<String>,
+        /// The market whose decimals --min-unsettled is read in.
+        #[arg(long)]
+        market: String,
+        /// Poll once and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Channels per settlement transaction (legacy, v0 + lookup table), and the cost of a
+    /// channel over its life, against the closest peer: measured on the embedded chain.
+    Bench,
     /// Provider earnings.
     #[command(subcommand)]
     Earnings(EarningsCmd),
@@ -279,6 +319,22 @@ enum ReceiptCmd {
 }
 
 #[derive(Subcommand)]
+enum LookupCmd {
+    /// Create a table with the payer's provider accounts and its open channels in a market.
+    Create {
+        #[arg(long)]
+        market: String,
+    },
+    /// Add the channels opened since.
+    Extend {
+        #[arg(long)]
+        market: String,
+        #[arg(long)]
+        table: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum EarningsCmd {
     Withdraw {
         #[arg(long)]
@@ -323,6 +379,12 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
         .data_dir
         .clone()
         .unwrap_or_else(|| home().join(".config").join("bwx"));
+    if let Command::Bench = &cli.command {
+        let dir = tempfile::tempdir()?;
+        eprintln!("bwx bench: embedded chain, one provider, 26 buyers");
+        print_report!(cli, commands::bench::run(dir.path()).await?);
+        return Ok(true);
+    }
     if let Command::Demo {
         buyers,
         providers,
@@ -587,13 +649,75 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                 print_report!(cli, receipt::verify(&client, s.as_mut(), r).await?)
             }
         },
-        Command::Settle { channel: c } => {
+        Command::Settle {
+            channel: c,
+            lookup_table,
+        } => {
             let mut store = store()?;
+            let tables = match opt_key(lookup_table, "lookup table")? {
+                Some(t) => vec![lookup::fetch(&client.chain, &t).await?],
+                None => vec![],
+            };
             print_report!(
                 cli,
-                settle::settle(&client, &mut store, opt_key(c, "channel")?).await?
+                settle::settle(&client, &mut store, opt_key(c, "channel")?, &tables).await?
             )
         }
+        Command::LookupTable(LookupCmd::Create { market: m }) => {
+            print_report!(
+                cli,
+                commands::lookup::create(&client, &store()?, &key(m, "market")?).await?
+            )
+        }
+        Command::LookupTable(LookupCmd::Extend { market: m, table }) => {
+            let report = commands::lookup::extend(
+                &client,
+                &store()?,
+                &key(m, "market")?,
+                &key(table, "table")?,
+            )
+            .await?;
+            print_report!(cli, report)
+        }
+        Command::Watch {
+            interval,
+            margin,
+            min_unsettled,
+            max_age,
+            lookup_table,
+            bounty_to,
+            market: m,
+            once,
+        } => {
+            let m = commands::load_market(&client, &key(m, "market")?).await?;
+            let policy = WatchPolicy {
+                margin_secs: *margin,
+                min_unsettled: m.parse(min_unsettled)?,
+                max_age_secs: *max_age,
+            };
+            let tables = match opt_key(lookup_table, "lookup table")? {
+                Some(t) => vec![lookup::fetch(&client.chain, &t).await?],
+                None => vec![],
+            };
+            let mut watcher = Watcher {
+                client,
+                store: store()?,
+                policy,
+                tables,
+                bounty_to: opt_key(bounty_to, "token account")?,
+            };
+            loop {
+                let rows = watcher.poll().await?;
+                if !rows.is_empty() {
+                    print_report!(cli, rows);
+                }
+                if *once {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(*interval)).await;
+            }
+        }
+        Command::Bench => unreachable!("handled above"),
         Command::Earnings(EarningsCmd::Withdraw {
             market: m,
             amount,

@@ -234,6 +234,24 @@ impl EmbeddedChain {
         Ok(())
     }
 
+    /// Moves to a later slot (new blockhash; lookup-table extensions become usable). The
+    /// cluster time is kept where it was: only `set_time` moves it.
+    pub async fn advance_slots(&self, slots: u64) -> Result<(), ClientError> {
+        let clock = self.clock().await?;
+        let mut context = self.context.lock().await;
+        context
+            .warp_to_slot(clock.slot + slots.max(1))
+            .map_err(|e| ClientError::Chain(format!("{e:?}")))?;
+        let mut warped = context
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .map_err(|e| ClientError::Chain(e.to_string()))?;
+        warped.unix_timestamp = warped.unix_timestamp.max(clock.unix_timestamp);
+        context.set_sysvar(&warped);
+        Ok(())
+    }
+
     pub async fn advance_time(&self, secs: i64) -> Result<(), ClientError> {
         let now = self.clock().await?.unix_timestamp;
         self.set_time(now + secs).await

@@ -356,7 +356,7 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
         if round == settle_round {
             log("providers settle their best receipts");
             for p in &mut providers {
-                settle::settle(&p.client, &mut p.store, None).await?;
+                settle::settle(&p.client, &mut p.store, None, &[]).await?;
             }
         }
         if round == force_round {
@@ -378,7 +378,7 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
             let p = buyers[forced].provider;
             let ch = buyers[forced].channel;
             let provider = &mut providers[p];
-            let rows = settle::settle(&provider.client, &mut provider.store, Some(ch)).await?;
+            let rows = settle::settle(&provider.client, &mut provider.store, Some(ch), &[]).await?;
             events.push(format!(
                 "provider {p} settled the closing channel 30 minutes into the window: {} ({})",
                 rows[0].amount.clone().unwrap_or_default(),

@@ -1,11 +1,13 @@
 //! Every `bwx` command, written once against [`Client`] so that it runs unchanged on the
 //! embedded chain and over JSON-RPC. Each returns a serializable report; `output` renders it
 //! as a table or JSON.
+pub mod bench;
 pub mod buyer;
 pub mod channel;
 pub mod demo;
 pub mod earnings;
 pub mod fees;
+pub mod lookup;
 pub mod market;
 pub mod output;
 pub mod provider;

@@ -38,6 +38,10 @@ pub struct StoredChannel {
     /// Set when the buyer started a close.
     pub close_deadline: Option<i64>,
     pub closed: bool,
+    /// Chain time since which an unsettled amount has been waiting (set by a watcher, cleared
+    /// when everything is settled): drives "settle when it has waited long enough" policies
+    /// across restarts.
+    pub pending_since: Option<i64>,
 }
 
 impl StoredChannel {
@@ -96,6 +100,7 @@ CREATE TABLE IF NOT EXISTS channels (
     settled_bytes  INTEGER NOT NULL,
     close_deadline INTEGER,
     closed         INTEGER NOT NULL,
+    pending_since  INTEGER,
     checksum       BLOB NOT NULL
 ) WITHOUT ROWID;
 PRAGMA user_version = 1;
@@ -135,6 +140,7 @@ fn checksum(c: &StoredChannel) -> [u8; 32] {
     h.update(c.settled_bytes.to_le_bytes());
     h.update(c.close_deadline.unwrap_or(i64::MIN).to_le_bytes());
     h.update([c.closed as u8]);
+    h.update(c.pending_since.unwrap_or(i64::MIN).to_le_bytes());
     h.finalize().into()
 }
 
@@ -182,7 +188,7 @@ impl ReceiptStore {
             .conn
             .prepare(
                 "SELECT channel, market, signer, deposit, best_amount, best_bytes, best_signature,
-                        settled_amount, settled_bytes, close_deadline, closed, checksum
+                        settled_amount, settled_bytes, close_deadline, closed, pending_since, checksum
                  FROM channels",
             )
             .map_err(store_err)?;
@@ -198,6 +204,7 @@ impl ReceiptStore {
             i64,
             Option<i64>,
             i64,
+            Option<i64>,
             Vec<u8>,
         );
         let rows: Vec<Row> = stmt
@@ -215,13 +222,28 @@ impl ReceiptStore {
                     r.get(9)?,
                     r.get(10)?,
                     r.get(11)?,
+                    r.get(12)?,
                 ))
             })
             .map_err(store_err)?
             .collect::<Result<_, _>>()
             .map_err(|e| ClientError::Store(format!("damaged store: {e}")))?;
         drop(stmt);
-        for (ch, market, signer, deposit, amount, bytes, sig, sa, sb, deadline, closed, sum) in rows
+        for (
+            ch,
+            market,
+            signer,
+            deposit,
+            amount,
+            bytes,
+            sig,
+            sa,
+            sb,
+            deadline,
+            closed,
+            pending,
+            sum,
+        ) in rows
         {
             let channel = key(ch)?;
             let best = match (amount, bytes, sig) {
@@ -256,6 +278,7 @@ impl ReceiptStore {
                 settled_bytes: from_sql(sb),
                 close_deadline: deadline,
                 closed: closed != 0,
+                pending_since: pending,
             };
             if sum.as_slice() != checksum(&stored).as_slice() {
                 return Err(ClientError::Store(format!(
@@ -277,11 +300,13 @@ impl ReceiptStore {
     fn write(tx: &rusqlite::Transaction, c: &StoredChannel) -> Result<(), ClientError> {
         tx.execute(
             "INSERT INTO channels (channel, market, signer, deposit, best_amount, best_bytes,
-                 best_signature, settled_amount, settled_bytes, close_deadline, closed, checksum)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 best_signature, settled_amount, settled_bytes, close_deadline, closed,
+                 pending_since, checksum)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
              ON CONFLICT(channel) DO UPDATE SET market = ?2, signer = ?3, deposit = ?4,
                  best_amount = ?5, best_bytes = ?6, best_signature = ?7, settled_amount = ?8,
-                 settled_bytes = ?9, close_deadline = ?10, closed = ?11, checksum = ?12",
+                 settled_bytes = ?9, close_deadline = ?10, closed = ?11, pending_since = ?12,
+                 checksum = ?13",
             params![
                 c.terms.channel.as_ref(),
                 c.terms.market.as_ref(),
@@ -294,6 +319,7 @@ impl ReceiptStore {
                 to_sql(c.settled_bytes),
                 c.close_deadline,
                 c.closed as i64,
+                c.pending_since,
                 checksum(c).to_vec(),
             ],
         )
@@ -343,6 +369,7 @@ impl ReceiptStore {
                 settled_bytes: 0,
                 close_deadline: None,
                 closed: false,
+                pending_since: None,
             },
         };
         self.commit(vec![next])
@@ -430,7 +457,8 @@ impl ReceiptStore {
         Ok(verdicts)
     }
 
-    /// Records what the chain has settled on a channel.
+    /// Records what the chain has settled on a channel (clearing `pending_since` once
+    /// nothing received is left unsettled).
     pub fn record_settled(
         &mut self,
         channel: &Pubkey,
@@ -438,11 +466,36 @@ impl ReceiptStore {
         bytes: u64,
     ) -> Result<(), ClientError> {
         let c = self.get(channel)?;
-        self.commit(vec![StoredChannel {
+        let next = StoredChannel {
             settled_amount: c.settled_amount.max(amount),
             settled_bytes: c.settled_bytes.max(bytes),
             ..c
-        }])
+        };
+        let next = StoredChannel {
+            pending_since: if next.unsettled() == 0 {
+                None
+            } else {
+                c.pending_since
+            },
+            ..next
+        };
+        if next == c {
+            return Ok(());
+        }
+        self.commit(vec![next])
+    }
+
+    /// Records, once, the chain time at which an unsettled amount was first seen waiting.
+    pub fn mark_pending(&mut self, channel: &Pubkey, now: i64) -> Result<i64, ClientError> {
+        let c = self.get(channel)?;
+        if let Some(since) = c.pending_since {
+            return Ok(since);
+        }
+        self.commit(vec![StoredChannel {
+            pending_since: Some(now),
+            ..c
+        }])?;
+        Ok(now)
     }
 
     /// Records that the buyer started a close ending at `deadline`.

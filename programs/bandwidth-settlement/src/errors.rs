@@ -123,4 +123,16 @@ pub enum SettlementError {
     ProviderMarketNotWritable,
     #[msg("Account already exists at this address")]
     AccountAlreadyExists,
+
+    // --- batch settlement -------------------------------------------------------------------
+    #[msg("Each receipt needs its channel: pass exactly one writable channel account per receipt, in the same order")]
+    ReceiptCountMismatch,
+    #[msg(
+        "A channel appears twice in the batch: settle each channel once, with its highest receipt"
+    )]
+    DuplicateChannel,
+    #[msg("Channel accounts of a batch must be writable")]
+    ChannelNotWritable,
+    #[msg("Empty batch: pass at least one receipt")]
+    EmptyBatch,
 }

@@ -92,6 +92,15 @@ pub mod bandwidth_settlement {
         Settle::handle(ctx, receipt)
     }
 
+    /// Anyone: settles one receipt on each of many channels of one provider (remaining
+    /// accounts), verified in-program, with one earnings update.
+    pub fn settle_many<'info>(
+        ctx: Context<'info, SettleMany<'info>>,
+        receipts: Vec<ReceiptArgs>,
+    ) -> Result<()> {
+        SettleMany::handle(ctx, receipts)
+    }
+
     /// Buyer: starts the dispute window of an open channel.
     pub fn request_close(ctx: Context<RequestClose>) -> Result<()> {
         RequestClose::handle(ctx)

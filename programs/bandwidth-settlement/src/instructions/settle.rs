@@ -39,8 +39,48 @@ pub struct Settle<'info> {
     pub token_program: Option<Interface<'info, TokenInterface>>,
 }
 
+/// The optional bounty accounts, checked against the market `channel_market`; `None` when
+/// absent. Shared by `settle` and `settle_many`.
+pub fn bounty_payout<'a, 'info>(
+    market: &'a Option<Box<Account<'info, Market>>>,
+    vault: &'a Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    mint: &'a Option<Box<InterfaceAccount<'info, Mint>>>,
+    destination: &'a Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    token_program: &'a Option<Interface<'info, TokenInterface>>,
+    channel_market: &Pubkey,
+) -> Result<
+    Option<(
+        VaultAccounts<'a, 'info>,
+        &'a InterfaceAccount<'info, TokenAccount>,
+    )>,
+> {
+    match (market, vault, mint, destination, token_program) {
+        (None, None, None, None, None) => Ok(None),
+        (Some(market), Some(vault), Some(mint), Some(destination), Some(token_program)) => {
+            require_keys_eq!(market.key(), *channel_market, SettlementError::WrongMarket);
+            require_keys_eq!(vault.key(), market.vault, SettlementError::WrongVault);
+            require_keys_eq!(mint.key(), market.mint, SettlementError::WrongMint);
+            require_keys_eq!(
+                token_program.key(),
+                market.token_program,
+                SettlementError::WrongTokenProgram
+            );
+            require_keys_eq!(destination.mint, market.mint, SettlementError::WrongMint);
+            Ok(Some((
+                VaultAccounts {
+                    market,
+                    vault,
+                    mint,
+                    token_program,
+                },
+                destination,
+            )))
+        }
+        _ => err!(SettlementError::IncompleteBountyAccounts),
+    }
+}
+
 impl<'info> Settle<'info> {
-    /// The bounty accounts, checked against the channel's market; `None` when absent.
     fn bounty_payout(
         &self,
     ) -> Result<
@@ -49,40 +89,14 @@ impl<'info> Settle<'info> {
             &InterfaceAccount<'info, TokenAccount>,
         )>,
     > {
-        match (
+        bounty_payout(
             &self.market,
             &self.vault,
             &self.mint,
             &self.bounty_destination,
             &self.token_program,
-        ) {
-            (None, None, None, None, None) => Ok(None),
-            (Some(market), Some(vault), Some(mint), Some(destination), Some(token_program)) => {
-                require_keys_eq!(
-                    market.key(),
-                    self.channel.market,
-                    SettlementError::WrongMarket
-                );
-                require_keys_eq!(vault.key(), market.vault, SettlementError::WrongVault);
-                require_keys_eq!(mint.key(), market.mint, SettlementError::WrongMint);
-                require_keys_eq!(
-                    token_program.key(),
-                    market.token_program,
-                    SettlementError::WrongTokenProgram
-                );
-                require_keys_eq!(destination.mint, market.mint, SettlementError::WrongMint);
-                Ok(Some((
-                    VaultAccounts {
-                        market,
-                        vault,
-                        mint,
-                        token_program,
-                    },
-                    destination,
-                )))
-            }
-            _ => err!(SettlementError::IncompleteBountyAccounts),
-        }
+            &self.channel.market,
+        )
     }
 
     pub fn handle(ctx: Context<Self>, receipt: ReceiptArgs) -> Result<()> {

@@ -1,0 +1,72 @@
+//! Fixtures shared by the client's integration tests: an embedded chain with a mint, funded
+//! wallets, default market and provider terms.
+#![allow(dead_code)]
+
+use anchor_lang::prelude::Pubkey;
+use bandwidth_client::{tokens, Chain, Client, EmbeddedChain};
+use bandwidth_settlement::instructions::{CreateMarketArgs, RegisterProviderArgs};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub const UNIT: u64 = 1_000_000;
+
+pub struct World {
+    pub chain: EmbeddedChain,
+    pub mint: Pubkey,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let chain = EmbeddedChain::start().await;
+        let faucet = Client::new(&chain, chain.faucet().insecure_clone());
+        let mint = Keypair::new();
+        let rent = chain.minimum_balance(tokens::MINT_LEN).await.unwrap();
+        let f = faucet.payer().pubkey();
+        let ixs = tokens::create_mint(&f, &mint.pubkey(), &f, 6, &spl_token_interface::ID, rent);
+        faucet.send(&ixs, &[&mint], 100_000).await.unwrap();
+        World {
+            chain,
+            mint: mint.pubkey(),
+        }
+    }
+
+    /// A funded wallet holding `tokens` in its associated token account.
+    pub async fn wallet(&self, tokens: u64) -> Client<&EmbeddedChain> {
+        let faucet = Client::new(&self.chain, self.chain.faucet().insecure_clone());
+        let k = Keypair::new();
+        let f = faucet.payer().pubkey();
+        let ata = tokens::associated_address(&k.pubkey(), &self.mint, &spl_token_interface::ID);
+        let ixs = [
+            solana_system_interface::instruction::transfer(&f, &k.pubkey(), 10_000_000_000),
+            tokens::create_associated_account(
+                &f,
+                &k.pubkey(),
+                &self.mint,
+                &spl_token_interface::ID,
+            ),
+            tokens::mint_to(&self.mint, &ata, &f, tokens, &spl_token_interface::ID),
+        ];
+        faucet.send(&ixs, &[], 100_000).await.unwrap();
+        Client::new(&self.chain, k)
+    }
+}
+
+pub fn market_args() -> CreateMarketArgs {
+    CreateMarketArgs {
+        fee_bps: 250,
+        burn_bps: 2_000,
+        min_dispute_window_secs: 600,
+        max_dispute_window_secs: 7 * 86_400,
+        fee_change_delay_secs: 86_400,
+    }
+}
+
+pub fn provider_args(payout: Pubkey) -> RegisterProviderArgs {
+    RegisterProviderArgs {
+        payout,
+        min_dispute_window_secs: 3_600,
+        bounty_bps: 500,
+        endpoint: "https://p.example.net".into(),
+        region: "eu".into(),
+    }
+}
