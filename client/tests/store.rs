@@ -111,6 +111,25 @@ fn accepts_only_verified_growing_receipts_within_the_deposit() {
         2_000
     );
     assert!(store.accept(&f.receipt(1_500, 5_000)).unwrap().is_ok());
+    // A signer that can never sign (not on the curve, or small-order) is refused outright.
+    let off_curve = Pubkey::new_from_array([2; 32]);
+    assert!(store
+        .add_channel(ChannelTerms {
+            channel: Pubkey::new_unique(),
+            signer: off_curve,
+            ..f.terms
+        })
+        .is_err());
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let identity = Pubkey::new_from_array(identity);
+    assert!(store
+        .add_channel(ChannelTerms {
+            channel: Pubkey::new_unique(),
+            signer: identity,
+            ..f.terms
+        })
+        .is_err());
     // Another signer for a known channel is refused.
     assert!(store
         .add_channel(ChannelTerms {

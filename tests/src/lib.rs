@@ -293,13 +293,22 @@ impl Env {
         ];
         all.extend_from_slice(ixs);
         let payer = fee_payer.unwrap_or(&self.ctx.payer);
+        // Keys the instructions ask for; extra signers offered by a test are left out.
+        let required: Vec<Pubkey> = all
+            .iter()
+            .flat_map(|ix| ix.accounts.iter())
+            .filter(|m| m.is_signer)
+            .map(|m| m.pubkey)
+            .collect();
         let mut keys: Vec<&Keypair> = vec![payer];
-        keys.extend(
-            signers
-                .iter()
-                .copied()
-                .filter(|k| k.pubkey() != payer.pubkey()),
-        );
+        for k in signers {
+            if k.pubkey() != payer.pubkey()
+                && required.contains(&k.pubkey())
+                && !keys.iter().any(|x| x.pubkey() == k.pubkey())
+            {
+                keys.push(k);
+            }
+        }
         let tx = bandwidth_client::client::build_transaction(
             &payer.pubkey(),
             &all,

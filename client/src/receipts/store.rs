@@ -144,6 +144,13 @@ fn checksum(c: &StoredChannel) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// A key the program accepts at open (not small-order, canonical) that is also a point on the
+/// curve, which only decompressing it shows.
+pub fn usable_signer(key: &Pubkey) -> bool {
+    bandwidth_settlement::receipt::is_usable_signer(key)
+        && ed25519_dalek::VerifyingKey::from_bytes(&key.to_bytes()).is_ok_and(|k| !k.is_weak())
+}
+
 fn key(bytes: Vec<u8>) -> Result<Pubkey, ClientError> {
     let arr: [u8; 32] = bytes
         .try_into()
@@ -346,6 +353,12 @@ impl ReceiptStore {
     /// Starts serving a channel, or updates its deposit after a top-up (a deposit never
     /// shrinks; the receipts kept are untouched).
     pub fn add_channel(&mut self, terms: ChannelTerms) -> Result<(), ClientError> {
+        if !usable_signer(&terms.signer) {
+            return Err(ClientError::Invalid(format!(
+                "channel {} has receipt signer {} that can never sign a valid receipt: do not serve it",
+                terms.channel, terms.signer
+            )));
+        }
         let next = match self.channels.get(&terms.channel) {
             Some(existing) => {
                 if existing.terms.signer != terms.signer || existing.terms.market != terms.market {

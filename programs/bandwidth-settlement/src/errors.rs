@@ -95,7 +95,7 @@ pub enum SettlementError {
     DisputeWindowOutOfMarketBounds,
     #[msg("Dispute window below the provider's minimum: choose a longer window")]
     DisputeWindowBelowProviderMinimum,
-    #[msg("Receipt signer must be a real Ed25519 public key, not the zero key")]
+    #[msg("Receipt signer can never sign a valid receipt (zero, small-order or non-canonical key): register a real Ed25519 key")]
     InvalidReceiptSigner,
     #[msg("Channel is not open: this action needs an OPEN channel")]
     ChannelNotOpen,

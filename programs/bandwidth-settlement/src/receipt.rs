@@ -80,6 +80,59 @@ pub fn verify(
     brine_ed25519::verify_strict(&key, signature, &[&msg]).is_ok()
 }
 
+/// Canonical encodings of the eight points of order dividing 8: strict verification refuses
+/// them as keys.
+const SMALL_ORDER: [[u8; 32]; 8] = {
+    let mut t = [[0u8; 32]; 8];
+    // Identity (y = 1) and y = -1 (order 2).
+    t[0][0] = 1;
+    t[1][0] = 0xec;
+    let mut i = 1;
+    while i < 31 {
+        t[1][i] = 0xff;
+        i += 1;
+    }
+    t[1][31] = 0x7f;
+    // y = 0: order 4, with x positive or negative.
+    t[3][31] = 0x80;
+    // Order 8: y = ±sqrt-related constants, each with both signs of x.
+    t[4] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ];
+    t[5] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0xfa,
+    ];
+    t[6] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ];
+    t[7] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x85,
+    ];
+    t
+};
+
+/// Whether `key` could ever sign a receipt the program accepts. Strict verification refuses
+/// small-order keys and non-canonical encodings (y ≥ p), so a channel registered with one could
+/// never be settled: `open_channel` refuses them. (A key that is not on the curve at all is
+/// not detectable without decompressing it; a provider's client checks that before serving.)
+pub fn is_usable_signer(key: &Pubkey) -> bool {
+    let k = key.to_bytes();
+    if SMALL_ORDER.contains(&k) {
+        return false;
+    }
+    // y ≥ p = 2^255 - 19 is non-canonical: top 250 bits all ones and the low byte ≥ 0xed.
+    let y_top_ones = (k[31] & 0x7f) == 0x7f && k[1..31].iter().all(|b| *b == 0xff);
+    !(y_top_ones && k[0] >= 0xed)
+}
+
 impl Receipt {
     pub fn message(&self) -> [u8; MESSAGE_LEN] {
         message(&self.channel, self.amount, self.bytes)
@@ -163,6 +216,21 @@ mod tests {
         );
         let r = Receipt::decode(&m).unwrap();
         assert_eq!(r.message(), m);
+    }
+
+    #[test]
+    fn unusable_signers_are_recognised() {
+        assert!(!is_usable_signer(&Pubkey::default()));
+        for t in SMALL_ORDER {
+            assert!(!is_usable_signer(&Pubkey::new_from_array(t)));
+        }
+        let mut above_p = [0xffu8; 32];
+        above_p[31] = 0x7f;
+        above_p[0] = 0xed; // y = p
+        assert!(!is_usable_signer(&Pubkey::new_from_array(above_p)));
+        above_p[0] = 0xec; // y = p - 1: canonical (and of order 2, listed above)
+        assert!(!is_usable_signer(&Pubkey::new_from_array(above_p)));
+        assert!(is_usable_signer(&Pubkey::new_from_array([7u8; 32])));
     }
 
     #[test]

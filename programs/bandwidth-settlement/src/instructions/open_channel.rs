@@ -62,7 +62,7 @@ impl OpenChannel<'_> {
             SettlementError::DisputeWindowBelowProviderMinimum
         );
         require!(
-            args.receipt_signer != Pubkey::default(),
+            crate::receipt::is_usable_signer(&args.receipt_signer),
             SettlementError::InvalidReceiptSigner
         );
         Ok(())
