@@ -349,6 +349,7 @@ async fn account_a_channel_of_another_provider() {
         q.provider,
         &entries,
         None,
+        None,
     );
     s.env
         .must_fail(&[ix], &[&q.authority], SettlementError::WrongProvider)
@@ -385,6 +386,7 @@ async fn account_duplicated_mutable_accounts() {
         s.m.keys.market,
         s.p.provider,
         &[(c.keys.channel, r), (c.keys.channel, r)],
+        None,
         None,
     );
     s.env

@@ -57,7 +57,7 @@ async fn k_channels_of_distinct_buyers_in_one_legacy_transaction() {
     for k in 1..=8 {
         let cs = channels(&mut env, &m, &p, k, 2 * UNIT).await;
         // The provider pays for its own settlement: one signature.
-        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
+        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None, None);
         let (size, accounts) = measured(&a, &ix, &[]);
         assert!(
             size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS,
@@ -75,7 +75,7 @@ async fn k_channels_of_distinct_buyers_in_one_legacy_transaction() {
     }
     // Nine do not fit a legacy transaction.
     let cs = channels(&mut env, &m, &p, 9, 2 * UNIT).await;
-    let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
+    let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None, None);
     let (size, _) = measured(&a, &ix, &[]);
     assert!(size > batch::PACKET_DATA_SIZE, "{size}");
 }
@@ -95,7 +95,7 @@ async fn k_channels_of_distinct_buyers_in_one_v0_transaction_with_a_lookup_table
     for k in 1..=11 {
         let batch = &cs[next..next + k];
         next += k;
-        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(batch), None);
+        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(batch), None, None);
         let (size, accounts) = measured(&a, &ix, &tables);
         assert!(
             size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS,
@@ -109,6 +109,7 @@ async fn k_channels_of_distinct_buyers_in_one_v0_transaction_with_a_lookup_table
         m.keys.market,
         p.provider,
         &entries(&cs[next..next + 12]),
+        None,
         None,
     );
     let (size, _) = measured(&a, &ix, &tables);
@@ -126,7 +127,7 @@ async fn batch_refusals_change_nothing() {
     let theirs = channels(&mut env, &m, &q, 1, UNIT).await;
     let e = entries(&cs);
     let many = |entries: &[(Pubkey, ReceiptArgs)]| {
-        ix::settle_many(a, m.keys.market, p.provider, entries, None)
+        ix::settle_many(a, m.keys.market, p.provider, entries, None, None)
     };
 
     // The same channel twice.
@@ -253,6 +254,7 @@ async fn a_watcher_batch_pays_bounties_on_closing_channels_only() {
         p.provider,
         &entries(&cs),
         bounty,
+        None,
     );
     env.must(&[ix], &[&watcher]).await;
     // Two closing channels: 4 tokens each, fee 0.1, provider share 3.9, bounty 5 % = 0.195.

@@ -82,6 +82,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
             burn_bps: Some(10_000),
             min_dispute_window_secs: Some(600),
             max_dispute_window_secs: Some(30 * 86_400),
+            stake_unbonding_secs: Some(365 * 86_400),
         },
     );
     t.check(
@@ -258,6 +259,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
                 market: &m.keys,
                 destination: wt,
             }),
+            reward_pool: None,
             compute_budget: &budget,
         };
         let entries: Vec<_> = channels[1..]
@@ -285,7 +287,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         .enumerate()
         .map(|(i, (_, c))| (c.keys.channel, c.receipt(50 * UNIT + i as u64, u64::MAX)))
         .collect();
-    let settle_many = ix::settle_many(a, m.keys.market, p.provider, &group_entries, None);
+    let settle_many = ix::settle_many(a, m.keys.market, p.provider, &group_entries, None, None);
     env.must_paid_by(&p.authority, &[settle_many], &[]).await;
 
     // Closes: provider with a final receipt; buyer request and finalize.

@@ -12,7 +12,10 @@ use proptest::prelude::*;
 
 fn cases(default: u32) -> ProptestConfig {
     ProptestConfig::with_cases(
-        std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default),
+        std::env::var("FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default),
     )
 }
 
@@ -58,7 +61,9 @@ proptest! {
 
 /// Decodes instruction data as `T` (after its discriminator) and checks that whatever it
 /// accepts is canonical: re-encoding gives back exactly the bytes consumed.
-fn strict_decode<T: AnchorDeserialize + AnchorSerialize + Discriminator>(data: &[u8]) -> Result<(), TestCaseError> {
+fn strict_decode<T: AnchorDeserialize + AnchorSerialize + Discriminator>(
+    data: &[u8],
+) -> Result<(), TestCaseError> {
     let Some(args) = data.strip_prefix(T::DISCRIMINATOR) else {
         return Ok(());
     };

@@ -524,6 +524,7 @@ fn step(
                 p.provider,
                 &entries,
                 None,
+                None,
             )];
             (Ok, ixs, vec![p.authority.insecure_clone()])
         }

@@ -7,11 +7,16 @@ async fn account_sizes_and_rent() {
     let env = Env::new().await;
     let rent = env.rent().await;
     let sizes = [
-        ("Market", Market::SPACE, 254),
+        ("Market", Market::SPACE, 258),
         ("Buyer", Buyer::SPACE, 114),
         ("Provider", Provider::SPACE, 257),
-        ("ProviderMarket", ProviderMarket::SPACE, 186),
-        ("Channel", Channel::SPACE, 243),
+        ("ProviderMarket", ProviderMarket::SPACE, 322),
+        ("Channel", Channel::SPACE, 245),
+        (
+            "RewardPool",
+            bandwidth_settlement::state::RewardPool::SPACE,
+            171,
+        ),
         ("Vault (token account)", 165, 165),
     ];
     println!("{:<24} {:>6} {:>14}", "account", "bytes", "rent lamports");

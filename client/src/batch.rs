@@ -74,6 +74,8 @@ pub struct SettleGroup<'a> {
     /// The Provider account.
     pub provider: Pubkey,
     pub bounty: Option<ix::Bounty<'a>>,
+    /// The market's reward pool, when it has one.
+    pub reward_pool: Option<Pubkey>,
     /// Compute-budget instructions for a given unit limit (the client's).
     pub compute_budget: &'a dyn Fn(u32) -> Vec<Instruction>,
 }
@@ -88,6 +90,7 @@ impl SettleGroup<'_> {
             self.provider,
             entries,
             self.bounty,
+            self.reward_pool,
         ));
         ixs
     }

@@ -6,8 +6,8 @@ use anchor_lang::{prelude::Pubkey, InstructionData, ToAccountMetas};
 use bandwidth_settlement::{
     accounts as acc, instruction as data,
     instructions::{
-        CreateMarketArgs, OpenChannelArgs, ReceiptArgs, RegisterProviderArgs, UpdateMarketArgs,
-        UpdateProviderArgs,
+        CreateMarketArgs, OpenChannelArgs, ReceiptArgs, RegisterProviderArgs, RewardTerms,
+        UpdateMarketArgs, UpdateProviderArgs,
     },
     state::{Channel, Market},
     ID,
@@ -58,9 +58,12 @@ pub struct ChannelKeys {
     /// The Provider account.
     pub provider: Pubkey,
     pub rent_payer: Pubkey,
+    /// The market's reward pool, when it has one: settlements then accrue rewards.
+    pub reward_pool: Option<Pubkey>,
 }
 
 impl ChannelKeys {
+    /// The channel's addresses; set `reward_pool` when the market has rewards.
     pub fn from_account(channel: Pubkey, account: &Channel) -> Self {
         ChannelKeys {
             channel,
@@ -68,6 +71,7 @@ impl ChannelKeys {
             buyer: account.buyer,
             provider: account.provider,
             rent_payer: account.rent_payer,
+            reward_pool: None,
         }
     }
 
@@ -263,6 +267,7 @@ pub fn settle(
             mint: bounty.map(|b| b.market.mint),
             bounty_destination: bounty.map(|b| b.destination),
             token_program: bounty.map(|b| b.market.token_program),
+            reward_pool: c.reward_pool,
         },
         data::Settle { receipt },
     )
@@ -276,6 +281,7 @@ pub fn settle_many(
     provider: Pubkey,
     entries: &[(Pubkey, ReceiptArgs)],
     bounty: Option<Bounty>,
+    reward_pool: Option<Pubkey>,
 ) -> Instruction {
     let mut ix = build(
         acc::SettleMany {
@@ -287,6 +293,7 @@ pub fn settle_many(
             mint: bounty.map(|b| b.market.mint),
             bounty_destination: bounty.map(|b| b.destination),
             token_program: bounty.map(|b| b.market.token_program),
+            reward_pool,
         },
         data::SettleMany {
             receipts: entries.iter().map(|(_, r)| *r).collect(),
@@ -337,6 +344,7 @@ pub fn close_by_provider(
             buyer: c.buyer,
             provider_market: c.provider_market(),
             rent_payer: c.rent_payer,
+            reward_pool: c.reward_pool,
         },
         data::CloseByProvider { final_receipt },
     )
@@ -382,4 +390,99 @@ pub fn sweep_fees(m: &MarketKeys, provider_markets: &[Pubkey]) -> Instruction {
             .map(|pm| solana_instruction::AccountMeta::new(*pm, false)),
     );
     ix
+}
+
+pub fn rate_channel(owner: Pubkey, c: &ChannelKeys, rating: u8) -> Instruction {
+    build(
+        acc::RateChannel {
+            owner,
+            buyer: c.buyer,
+            channel: c.channel,
+        },
+        data::RateChannel { rating },
+    )
+}
+
+/// Creates (first call) or changes the market's reward pool; `reward_mint`'s authority must
+/// be [`pda::reward_pool`].
+pub fn configure_rewards(
+    admin: Pubkey,
+    market: Pubkey,
+    reward_mint: Pubkey,
+    token_program: Pubkey,
+    terms: RewardTerms,
+) -> Instruction {
+    build(
+        acc::ConfigureRewards {
+            admin,
+            market,
+            reward_pool: pda::reward_pool(&market),
+            reward_mint,
+            token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        data::ConfigureRewards { terms },
+    )
+}
+
+pub fn claim_rewards(
+    authority: Pubkey,
+    market: Pubkey,
+    reward_mint: Pubkey,
+    token_program: Pubkey,
+    destination: Pubkey,
+) -> Instruction {
+    let provider = pda::provider(&authority);
+    build(
+        acc::ClaimRewards {
+            authority,
+            provider,
+            provider_market: pda::provider_market(&market, &provider),
+            reward_pool: pda::reward_pool(&market),
+            reward_mint,
+            destination,
+            token_program,
+        },
+        data::ClaimRewards {},
+    )
+}
+
+fn stake_accounts(authority: Pubkey, m: &MarketKeys, token_account: Pubkey) -> acc::StakeAccounts {
+    let provider = pda::provider(&authority);
+    acc::StakeAccounts {
+        authority,
+        provider,
+        market: m.market,
+        provider_market: pda::provider_market(&m.market, &provider),
+        token_account,
+        vault: m.vault,
+        mint: m.mint,
+        token_program: m.token_program,
+    }
+}
+
+/// Bonds `amount` from `source` (a token account of the authority).
+pub fn stake(authority: Pubkey, m: &MarketKeys, source: Pubkey, amount: u64) -> Instruction {
+    build(stake_accounts(authority, m, source), data::Stake { amount })
+}
+
+/// Starts unbonding `amount` (the token account is not used; any of the mint will do).
+pub fn unstake(
+    authority: Pubkey,
+    m: &MarketKeys,
+    token_account: Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        stake_accounts(authority, m, token_account),
+        data::Unstake { amount },
+    )
+}
+
+/// Withdraws unbonded stake to `destination` (a token account of the payout wallet).
+pub fn withdraw_stake(authority: Pubkey, m: &MarketKeys, destination: Pubkey) -> Instruction {
+    build(
+        stake_accounts(authority, m, destination),
+        data::WithdrawStake {},
+    )
 }

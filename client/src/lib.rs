@@ -15,6 +15,7 @@ pub mod ix;
 pub mod lookup;
 pub mod pda;
 pub mod receipts;
+pub mod reputation;
 pub mod tokens;
 pub mod watcher;
 

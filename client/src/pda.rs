@@ -33,3 +33,7 @@ pub fn channel(buyer: &Pubkey, channel_id: u64) -> Pubkey {
     )
     .0
 }
+
+pub fn reward_pool(market: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[seeds::REWARD_POOL, market.as_ref()], &ID).0
+}

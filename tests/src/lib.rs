@@ -576,6 +576,27 @@ impl Env {
         mint.pubkey()
     }
 
+    /// A reward mint for `m`: 6 decimals, the market's reward pool as mint authority, no
+    /// freeze authority.
+    pub async fn create_reward_mint(&mut self, m: &MarketFixture) -> Pubkey {
+        let mint = Keypair::new();
+        let rent = self
+            .rent()
+            .await
+            .minimum_balance(spl_token_interface::state::Mint::LEN);
+        let ixs = bandwidth_client::tokens::create_mint(
+            &self.payer(),
+            &mint.pubkey(),
+            &pda::reward_pool(&m.keys.market),
+            DECIMALS,
+            &TOKEN,
+            rent,
+        );
+        self.must(&ixs, &[&mint]).await;
+        self.mints.push(mint.pubkey());
+        mint.pubkey()
+    }
+
     /// Creates a token account of `mint` owned by `owner`.
     pub async fn token_account(&mut self, mint: Pubkey, owner: Pubkey) -> Pubkey {
         let account = Keypair::new();
@@ -814,7 +835,8 @@ impl Env {
         snap
     }
 
-    /// PROTOCOL invariant 1 (conservation, per market) and invariant 2 (settled <= deposit;
+    /// PROTOCOL invariant 1 (conservation, per market; provider stake, held in the vault
+    /// too, counts as owed) and invariant 2 (settled <= deposit;
     /// settled, settled_bytes and next_channel_id never decrease).
     pub async fn check_invariants(&mut self) {
         self.invariant_checks += 1;
@@ -853,7 +875,10 @@ impl Env {
                 }
                 let pm_key = pda::provider_market(&m.market, &pda::provider(&w));
                 if let Some(pm) = self.get::<ProviderMarket>(pm_key).await {
-                    owed += u128::from(pm.earnings) + u128::from(pm.fees_accrued);
+                    owed += u128::from(pm.earnings)
+                        + u128::from(pm.fees_accrued)
+                        + u128::from(pm.stake)
+                        + u128::from(pm.unbonding);
                 }
             }
             assert_eq!(

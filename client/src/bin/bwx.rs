@@ -122,6 +122,9 @@ enum Command {
     /// Protocol fees.
     #[command(subcommand)]
     Fees(FeesCmd),
+    /// Provider rewards: a reward mint, terms, claims.
+    #[command(subcommand)]
+    Rewards(RewardsCmd),
     /// The whole market on the embedded in-process chain: no validator needed.
     Demo {
         #[arg(long, default_value_t = 20)]
@@ -173,6 +176,9 @@ enum MarketCmd {
         min_window: Option<u32>,
         #[arg(long)]
         max_window: Option<u32>,
+        /// Stake unbonding delay (seconds) for unstake requests made from now on.
+        #[arg(long)]
+        unbonding: Option<u32>,
         #[arg(long)]
         treasury: Option<String>,
     },
@@ -224,6 +230,30 @@ enum ProviderCmd {
         authority: Option<String>,
         #[arg(long)]
         market: Vec<String>,
+    },
+    /// Bond payment tokens as stake (an input to the score; never slashed).
+    Stake {
+        #[arg(long)]
+        market: String,
+        #[arg(long)]
+        amount: String,
+    },
+    /// Start unbonding stake.
+    Unstake {
+        #[arg(long)]
+        market: String,
+        #[arg(long)]
+        amount: String,
+    },
+    /// Withdraw unbonded stake after the market's unbonding delay.
+    WithdrawStake {
+        #[arg(long)]
+        market: String,
+    },
+    /// The providers of a market, best score first.
+    Rank {
+        #[arg(long)]
+        market: String,
     },
 }
 
@@ -290,6 +320,13 @@ enum ChannelCmd {
         #[arg(long)]
         channel: String,
     },
+    /// Buyer: rate the channel's provider, 1 to 5 (counted at close, weighted by what you paid).
+    Rate {
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        rating: u8,
+    },
     /// A buyer's channels in a market (with --market), or the channels in the provider's store.
     List {
         #[arg(long)]
@@ -343,6 +380,50 @@ enum EarningsCmd {
         amount: Option<String>,
         #[arg(long)]
         to: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RewardsCmd {
+    /// Admin: create a reward mint whose only authority is the market's reward pool.
+    CreateMint {
+        #[arg(long)]
+        market: String,
+        #[arg(long, default_value_t = 6)]
+        decimals: u8,
+    },
+    /// Admin: create the reward pool or change its terms.
+    Configure {
+        #[arg(long)]
+        market: String,
+        #[arg(long)]
+        mint: String,
+        /// Reward tokens per GiB of paid bytes.
+        #[arg(long)]
+        reward_per_gib: String,
+        /// Bytes count only up to amount paid / this price (payment tokens per GiB).
+        #[arg(long)]
+        min_price: String,
+        #[arg(long, default_value_t = 86_400)]
+        epoch_secs: u32,
+        /// Most reward tokens allotted per epoch, to all providers together.
+        #[arg(long)]
+        epoch_cap: String,
+        #[arg(long, default_value_t = 30 * 86_400)]
+        vesting_secs: u32,
+        /// Stop accrual.
+        #[arg(long)]
+        inactive: bool,
+    },
+    /// Terms, this epoch's allotment, and the wash-trading break-even.
+    Show {
+        #[arg(long)]
+        market: String,
+    },
+    /// Provider: claim vested rewards.
+    Claim {
+        #[arg(long)]
+        market: String,
     },
 }
 
@@ -461,6 +542,7 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                 burn_bps,
                 min_window,
                 max_window,
+                unbonding,
                 treasury,
             } => {
                 let args = UpdateMarketArgs {
@@ -469,6 +551,7 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                     burn_bps: *burn_bps,
                     min_dispute_window_secs: *min_window,
                     max_dispute_window_secs: *max_window,
+                    stake_unbonding_secs: *unbonding,
                 };
                 print_report!(
                     cli,
@@ -527,6 +610,21 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                     _ => None,
                 };
                 print_report!(cli, provider::update(&client, args, price).await?)
+            }
+            ProviderCmd::Stake { market: m, amount } => print_report!(
+                cli,
+                provider::stake(&client, &key(m, "market")?, amount).await?
+            ),
+            ProviderCmd::Unstake { market: m, amount } => print_report!(
+                cli,
+                provider::unstake(&client, &key(m, "market")?, amount).await?
+            ),
+            ProviderCmd::WithdrawStake { market: m } => print_report!(
+                cli,
+                provider::withdraw_stake(&client, &key(m, "market")?).await?
+            ),
+            ProviderCmd::Rank { market: m } => {
+                print_report!(cli, provider::rank(&client, &key(m, "market")?).await?)
             }
             ProviderCmd::Show {
                 authority,
@@ -612,6 +710,10 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
             ChannelCmd::Finalize { channel: c } => {
                 print_report!(cli, channel::finalize(&client, &key(c, "channel")?).await?)
             }
+            ChannelCmd::Rate { channel: c, rating } => print_report!(
+                cli,
+                channel::rate(&client, &key(c, "channel")?, *rating).await?
+            ),
             ChannelCmd::Show { channel: c } => {
                 print_report!(cli, channel::show(&client, &key(c, "channel")?).await?)
             }
@@ -734,6 +836,49 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                 .await?
             )
         }
+        Command::Rewards(cmd) => match cmd {
+            RewardsCmd::CreateMint {
+                market: m,
+                decimals,
+            } => {
+                let mint =
+                    commands::rewards::create_mint(&client, &key(m, "market")?, *decimals).await?;
+                println!("{mint}");
+            }
+            RewardsCmd::Configure {
+                market: m,
+                mint,
+                reward_per_gib,
+                min_price,
+                epoch_secs,
+                epoch_cap,
+                vesting_secs,
+                inactive,
+            } => {
+                let (market, mint) = (key(m, "market")?, key(mint, "mint")?);
+                let input = commands::rewards::TermsInput {
+                    active: !*inactive,
+                    reward_per_gib,
+                    min_price_per_gib: min_price,
+                    epoch_secs: *epoch_secs,
+                    epoch_cap,
+                    vesting_secs: *vesting_secs,
+                };
+                let terms = commands::rewards::parse_terms(&client, &market, &mint, input).await?;
+                print_report!(
+                    cli,
+                    commands::rewards::configure(&client, &market, &mint, terms).await?
+                )
+            }
+            RewardsCmd::Show { market: m } => print_report!(
+                cli,
+                commands::rewards::show(&client, &key(m, "market")?).await?
+            ),
+            RewardsCmd::Claim { market: m } => print_report!(
+                cli,
+                commands::rewards::claim(&client, &key(m, "market")?).await?
+            ),
+        },
         Command::Fees(FeesCmd::Sweep { market: m }) => {
             print_report!(cli, fees::sweep(&client, &key(m, "market")?).await?)
         }

@@ -213,6 +213,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         market: s.market,
         provider: provider_account,
         bounty: None,
+        reward_pool: None,
         compute_budget: &budget,
     };
     let addresses: Vec<Pubkey> = s.channels.iter().map(|(c, _)| *c).collect();

@@ -67,6 +67,7 @@ pub struct ChannelReport {
     pub dispute_window_secs: u32,
     pub close_deadline: Option<i64>,
     pub opened_at: i64,
+    pub rating: Option<u8>,
 }
 
 pub async fn show<C: Chain>(
@@ -93,6 +94,7 @@ pub async fn show<C: Chain>(
         dispute_window_secs: c.dispute_window_secs,
         close_deadline: (c.state == ChannelState::Closing).then_some(c.close_deadline),
         opened_at: c.opened_at,
+        rating: (c.rating > 0).then_some(c.rating),
     })
 }
 
@@ -214,6 +216,10 @@ pub async fn close<C: Chain>(
         .as_ref()
         .and_then(|s| s.best(channel))
         .filter(|b| b.receipt.amount > c.settled);
+    let k = ChannelKeys {
+        reward_pool: m.reward_pool,
+        ..k
+    };
     let ix = ix::close_by_provider(me, &k, best.as_ref().map(to_args));
     client.send(&[ix], &[], compute::CLOSE_BY_PROVIDER).await?;
     if let Some(store) = store {
@@ -230,6 +236,18 @@ pub async fn close<C: Chain>(
         close_deadline: None,
         final_amount: best.map(|b| m.ui(b.receipt.amount)),
     })
+}
+
+/// Buyer: rates the channel's provider (1–5); it counts at close, weighted by what was paid.
+pub async fn rate<C: Chain>(
+    client: &Client<C>,
+    channel: &Pubkey,
+    rating: u8,
+) -> Result<ChannelReport, ClientError> {
+    let (k, _) = keys(client, channel).await?;
+    let ix = ix::rate_channel(client.payer().pubkey(), &k, rating);
+    client.send(&[ix], &[], compute::TOP_UP).await?;
+    show(client, channel).await
 }
 
 #[derive(Debug, Serialize)]

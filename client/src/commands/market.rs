@@ -24,8 +24,11 @@ pub struct MarketReport {
     pub fee_change_delay_secs: u32,
     pub burn_share: String,
     pub dispute_window_secs: String,
+    pub stake_unbonding_secs: u32,
     pub fees_to_treasury: String,
     pub fees_burned: String,
+    /// The market's reward pool (`bwx rewards show`), if it has one.
+    pub reward_pool: Option<String>,
 }
 
 pub fn percent(bps: u16) -> String {
@@ -58,8 +61,10 @@ pub async fn report<C: Chain>(
             "{}..={}",
             a.min_dispute_window_secs, a.max_dispute_window_secs
         ),
+        stake_unbonding_secs: a.stake_unbonding_secs,
         fees_to_treasury: m.ui(a.fees_to_treasury),
         fees_burned: m.ui(a.fees_burned),
+        reward_pool: m.reward_pool.map(|p| p.to_string()),
     })
 }
 

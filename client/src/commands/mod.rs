@@ -12,6 +12,7 @@ pub mod market;
 pub mod output;
 pub mod provider;
 pub mod receipt;
+pub mod rewards;
 pub mod settle;
 
 use crate::{errors::ClientError, ix::MarketKeys, tokens, Chain, Client};
@@ -49,6 +50,8 @@ pub struct MarketInfo {
     pub account: Market,
     pub keys: MarketKeys,
     pub decimals: u8,
+    /// The market's reward pool, when it has one.
+    pub reward_pool: Option<Pubkey>,
 }
 
 impl MarketInfo {
@@ -76,11 +79,14 @@ pub async fn load_market<C: Chain>(
         })?;
     let (decimals, _) = tokens::mint_info(&mint.data)
         .ok_or_else(|| ClientError::Invalid(format!("{} is not a mint", account.mint)))?;
+    let pool = crate::pda::reward_pool(address);
+    let reward_pool = client.chain.account(&pool).await?.map(|_| pool);
     Ok(MarketInfo {
         address: *address,
         keys: MarketKeys::from_account(*address, &account),
         account,
         decimals,
+        reward_pool,
     })
 }
 

@@ -1,6 +1,6 @@
 //! `bwx provider register | update | show`.
-use super::{compute, load_market, market::percent};
-use crate::{errors::ClientError, ix, pda, Chain, Client};
+use super::{compute, ensure_token_account, load_market, market::percent, MarketInfo};
+use crate::{errors::ClientError, ix, pda, reputation, tokens, Chain, Client};
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{
     instructions::{RegisterProviderArgs, UpdateProviderArgs},
@@ -34,6 +34,40 @@ pub struct ProviderMarketReport {
     pub channels_active: u64,
     pub closed_by_provider: u64,
     pub force_closed: u64,
+    pub forced_closes_answered: u64,
+    pub forced_closes_missed: u64,
+    pub rating: String,
+    pub ratings: u64,
+    pub stake: String,
+    pub unbonding: String,
+    pub unbonding_at: Option<i64>,
+    pub score: String,
+}
+
+impl ProviderMarketReport {
+    fn new(market: &Pubkey, m: &MarketInfo, pm: &ProviderMarket) -> ProviderMarketReport {
+        let s = reputation::score(pm, m.decimals);
+        ProviderMarketReport {
+            market: market.to_string(),
+            price_per_gib: m.ui(pm.price_per_gib),
+            earnings: m.ui(pm.earnings),
+            fees_accrued: m.ui(pm.fees_accrued),
+            settled: m.ui(pm.amount_settled),
+            bytes_settled: pm.bytes_settled,
+            channels_opened: pm.channels_opened,
+            channels_active: pm.channels_active,
+            closed_by_provider: pm.channels_closed_by_provider,
+            force_closed: pm.channels_force_closed,
+            forced_closes_answered: pm.forced_closes_answered,
+            forced_closes_missed: pm.forced_closes_missed,
+            rating: format!("{:.2}", s.rating),
+            ratings: pm.ratings,
+            stake: m.ui(pm.stake),
+            unbonding: m.ui(pm.unbonding),
+            unbonding_at: (pm.unbonding > 0).then_some(pm.unbonding_at),
+            score: format!("{:.1}", s.score),
+        }
+    }
 }
 
 /// Shows a provider (by its authority) and its accounts in the given markets.
@@ -53,18 +87,7 @@ pub async fn show<C: Chain>(
         else {
             continue;
         };
-        rows.push(ProviderMarketReport {
-            market: market.to_string(),
-            price_per_gib: m.ui(pm.price_per_gib),
-            earnings: m.ui(pm.earnings),
-            fees_accrued: m.ui(pm.fees_accrued),
-            settled: m.ui(pm.amount_settled),
-            bytes_settled: pm.bytes_settled,
-            channels_opened: pm.channels_opened,
-            channels_active: pm.channels_active,
-            closed_by_provider: pm.channels_closed_by_provider,
-            force_closed: pm.channels_force_closed,
-        });
+        rows.push(ProviderMarketReport::new(market, &m, &pm));
     }
     Ok(ProviderReport {
         provider: address.to_string(),
@@ -119,4 +142,108 @@ pub async fn update<C: Chain>(
     }
     client.send(&ixs, &[], compute::PROVIDER * 2).await?;
     show(client, &authority, &markets).await
+}
+
+/// Provider: bonds `amount` (in the mint's units) from its associated token account.
+pub async fn stake<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+    amount: &str,
+) -> Result<ProviderReport, ClientError> {
+    let m = load_market(client, market).await?;
+    let me = client.payer().pubkey();
+    let source = tokens::associated_address(&me, &m.keys.mint, &m.keys.token_program);
+    let ix = ix::stake(me, &m.keys, source, m.parse(amount)?);
+    client.send(&[ix], &[], compute::DEPOSIT).await?;
+    show(client, &me, &[*market]).await
+}
+
+/// Provider: starts unbonding `amount` of its stake.
+pub async fn unstake<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+    amount: &str,
+) -> Result<ProviderReport, ClientError> {
+    let m = load_market(client, market).await?;
+    let me = client.payer().pubkey();
+    let any = tokens::associated_address(&me, &m.keys.mint, &m.keys.token_program);
+    let ix = ix::unstake(me, &m.keys, any, m.parse(amount)?);
+    client.send(&[ix], &[], compute::ADMIN).await?;
+    show(client, &me, &[*market]).await
+}
+
+/// Provider: withdraws unbonded stake to its payout wallet once the delay has passed.
+pub async fn withdraw_stake<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+) -> Result<ProviderReport, ClientError> {
+    let m = load_market(client, market).await?;
+    let me = client.payer().pubkey();
+    let p: Provider = client.require(&pda::provider(&me), "provider").await?;
+    let destination = ensure_token_account(client, &m, &p.payout).await?;
+    let ix = ix::withdraw_stake(me, &m.keys, destination);
+    client.send(&[ix], &[], compute::WITHDRAW).await?;
+    show(client, &me, &[*market]).await
+}
+
+#[derive(Debug, Serialize)]
+pub struct RankRow {
+    pub rank: usize,
+    pub provider: String,
+    pub endpoint: String,
+    pub region: String,
+    pub price_per_gib: String,
+    pub score: String,
+    pub reliability: String,
+    pub rating: String,
+    pub settled: String,
+    pub stake: String,
+    pub forced_closes: String,
+}
+
+/// Providers of a market, best score first (see `reputation`).
+pub async fn rank<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+) -> Result<Vec<RankRow>, ClientError> {
+    use anchor_lang::Discriminator;
+    let m = load_market(client, market).await?;
+    let addresses = client
+        .chain
+        .program_accounts(
+            ProviderMarket::DISCRIMINATOR,
+            super::fees::PROVIDER_MARKET_MARKET_OFFSET,
+            market,
+        )
+        .await?;
+    let mut rows = vec![];
+    for address in addresses {
+        let Some(pm) = client.get::<ProviderMarket>(&address).await? else {
+            continue;
+        };
+        let p: Provider = client.require(&pm.provider, "provider").await?;
+        let s = reputation::score(&pm, m.decimals);
+        rows.push((s.score, p, pm, s));
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, p, pm, s))| RankRow {
+            rank: i + 1,
+            provider: p.authority.to_string(),
+            endpoint: p.endpoint,
+            region: p.region,
+            price_per_gib: m.ui(pm.price_per_gib),
+            score: format!("{:.1}", s.score),
+            reliability: format!("{:.2}", s.reliability),
+            rating: format!("{:.2}", s.rating),
+            settled: m.ui(pm.amount_settled),
+            stake: m.ui(pm.stake + pm.unbonding),
+            forced_closes: format!(
+                "{} answered, {} missed",
+                pm.forced_closes_answered, pm.forced_closes_missed
+            ),
+        })
+        .collect())
 }

@@ -120,6 +120,7 @@ pub async fn settle_due<C: Chain>(
                 market: &m.keys,
                 destination,
             }),
+            reward_pool: m.reward_pool,
             compute_budget: &budget,
         };
         let entries: Vec<(Pubkey, _)> = dues
@@ -201,7 +202,10 @@ pub async fn settle_one<C: Chain>(
 ) -> Result<SettleRow, ClientError> {
     let on_chain: Channel = client.require(channel, "channel").await?;
     let m = load_market(client, &on_chain.market).await?;
-    let keys = ix::ChannelKeys::from_account(*channel, &on_chain);
+    let keys = ix::ChannelKeys {
+        reward_pool: m.reward_pool,
+        ..ix::ChannelKeys::from_account(*channel, &on_chain)
+    };
     let bounty = bounty_to.map(|destination| Bounty {
         market: &m.keys,
         destination,

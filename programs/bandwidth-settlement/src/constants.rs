@@ -40,3 +40,23 @@ pub const MAX_ENDPOINT_LEN: u32 = 128;
 /// Longest provider region label, in bytes.
 #[constant]
 pub const MAX_REGION_LEN: u32 = 32;
+
+/// Stake unbonding delay bounds, and the default a market starts with (7 days).
+#[constant]
+pub const MIN_UNBONDING_SECS: u32 = 86_400;
+#[constant]
+pub const MAX_UNBONDING_SECS: u32 = 365 * 86_400;
+#[constant]
+pub const DEFAULT_UNBONDING_SECS: u32 = 7 * 86_400;
+
+/// Reward epochs last between an hour and a year; vesting at most a year.
+#[constant]
+pub const MIN_REWARD_EPOCH_SECS: u32 = 3_600;
+#[constant]
+pub const MAX_REWARD_EPOCH_SECS: u32 = 365 * 86_400;
+#[constant]
+pub const MAX_VESTING_SECS: u32 = 365 * 86_400;
+
+/// Bytes in a GiB: prices and rewards are per 2^30 bytes.
+#[constant]
+pub const BYTES_PER_GIB: u64 = 1 << 30;

@@ -135,4 +135,24 @@ pub enum SettlementError {
     ChannelNotWritable,
     #[msg("Empty batch: pass at least one receipt")]
     EmptyBatch,
+
+    // --- rewards, reputation and stake ------------------------------------------------------
+    #[msg("Reward mint refused: its mint authority must be the market's reward pool, with no freeze authority and no supply yet")]
+    InvalidRewardMint,
+    #[msg("Reward terms invalid: epochs between 1 hour and 365 days, vesting at most 365 days, and a minimum price per GiB above zero")]
+    InvalidRewardTerms,
+    #[msg("Reward pool belongs to another market or mint")]
+    WrongRewardPool,
+    #[msg("Nothing to claim: nothing has vested yet, and nothing is accrued or the epoch's cap is used up")]
+    NothingToClaim,
+    #[msg("Rating must be between 1 and 5")]
+    InvalidRating,
+    #[msg("Not enough stake: unstake at most what is staked")]
+    InsufficientStake,
+    #[msg("Nothing is unbonding: unstake first")]
+    NothingUnbonding,
+    #[msg("Stake still unbonding: withdraw after the unbonding delay")]
+    StakeStillUnbonding,
+    #[msg("Unbonding delay out of range: choose between 1 day and 365 days")]
+    InvalidUnbondingDelay,
 }

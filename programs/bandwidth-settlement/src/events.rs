@@ -163,6 +163,8 @@ pub struct ChannelSettled {
     pub provider_amount: u64,
     pub provider_earnings: u64,
     pub provider_fees_accrued: u64,
+    /// Reward units accrued to the provider for the paid bytes of this settlement.
+    pub reward: u64,
 }
 
 #[event]
@@ -189,6 +191,11 @@ pub struct ChannelClosed {
     pub buyer_free_balance: u64,
     /// True for `close_by_provider`, false for `finalize_close`.
     pub by_provider: bool,
+    /// The buyer's rating (0: none), weighted by `settled` in the provider's reputation.
+    pub rating: u8,
+    /// For a buyer-forced close: whether anything was settled (or the provider closed) after
+    /// the request.
+    pub answered: bool,
 }
 
 #[event]
@@ -217,4 +224,73 @@ pub struct FeesSwept {
     pub total: u64,
     pub to_treasury: u64,
     pub burned: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardsConfigured {
+    pub market: Pubkey,
+    pub reward_pool: Pubkey,
+    pub mint: Pubkey,
+    pub active: bool,
+    pub reward_per_gib: u64,
+    pub min_price_per_gib: u64,
+    pub epoch_secs: u32,
+    pub epoch_cap: u64,
+    pub vesting_secs: u32,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardsClaimed {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub destination: Pubkey,
+    /// Minted now.
+    pub released: u64,
+    /// Moved from accrued to a new vesting schedule.
+    pub allotted: u64,
+    pub accrued: u64,
+    pub locked: u64,
+    pub vest_end: i64,
+    pub epoch: u64,
+    pub allotted_in_epoch: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelRated {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub channel: Pubkey,
+    pub rating: u8,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staked {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub amount: u64,
+    pub stake: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnstakeRequested {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub amount: u64,
+    pub stake: u64,
+    pub unbonding: u64,
+    pub unbonding_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StakeWithdrawn {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    pub destination: Pubkey,
+    pub amount: u64,
 }

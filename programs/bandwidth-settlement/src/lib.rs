@@ -124,6 +124,38 @@ pub mod bandwidth_settlement {
         WithdrawEarnings::handle(ctx, amount)
     }
 
+    /// Buyer: rates the provider of a channel (1–5), weighted at close by what it paid.
+    pub fn rate_channel(ctx: Context<RateChannel>, rating: u8) -> Result<()> {
+        RateChannel::handle(ctx, rating)
+    }
+
+    /// Admin: creates the market's reward pool (reward mint owned by the pool) or changes its
+    /// terms.
+    pub fn configure_rewards(ctx: Context<ConfigureRewards>, terms: RewardTerms) -> Result<()> {
+        ConfigureRewards::handle(ctx, terms)
+    }
+
+    /// Provider: mints its vested rewards; allots accrued rewards to a new vesting schedule
+    /// within the epoch's cap.
+    pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
+        ClaimRewards::handle(ctx)
+    }
+
+    /// Provider: bonds payment tokens as stake (an input to its reputation; never slashed).
+    pub fn stake(ctx: Context<StakeAccounts>, amount: u64) -> Result<()> {
+        StakeAccounts::stake(ctx, amount)
+    }
+
+    /// Provider: starts unbonding part of its stake.
+    pub fn unstake(ctx: Context<StakeAccounts>, amount: u64) -> Result<()> {
+        StakeAccounts::unstake(ctx, amount)
+    }
+
+    /// Provider: withdraws unbonded stake after the unbonding delay.
+    pub fn withdraw_stake(ctx: Context<StakeAccounts>) -> Result<()> {
+        StakeAccounts::withdraw_stake(ctx)
+    }
+
     /// Anyone: sends the treasury share of accrued fees to the treasury and burns the rest.
     pub fn sweep_fees<'info>(ctx: Context<'info, SweepFees<'info>>) -> Result<()> {
         SweepFees::handle(ctx)

@@ -68,6 +68,25 @@ pub fn split_fees(total: u64, burn_bps: u16) -> Result<(u64, u64)> {
     Ok((treasury, burn))
 }
 
+/// Bytes of a settlement that earn rewards: only as many as the payment covers at the minimum
+/// price, so that a buyer trading with itself pays at least the protocol fee on every rewarded
+/// byte.
+pub fn rewarded_bytes(bytes_delta: u64, gross: u64, min_price_per_gib: u64) -> u64 {
+    if min_price_per_gib == 0 {
+        return 0;
+    }
+    let paid = u128::from(gross) * u128::from(crate::constants::BYTES_PER_GIB)
+        / u128::from(min_price_per_gib);
+    u128::from(bytes_delta).min(paid) as u64
+}
+
+/// Reward units for `bytes` at `reward_per_gib`, rounded down.
+pub fn reward_for(bytes: u64, reward_per_gib: u64) -> u64 {
+    let units = u128::from(bytes) * u128::from(reward_per_gib)
+        / u128::from(crate::constants::BYTES_PER_GIB);
+    u64::try_from(units).unwrap_or(u64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +130,19 @@ mod tests {
         assert_eq!(s.provider, 8_550);
         let s = split_settlement(1_000, 11_000, 1_000, 500, false).unwrap();
         assert_eq!((s.bounty, s.provider), (0, 9_000));
+    }
+
+    #[test]
+    fn only_paid_bytes_earn_rewards() {
+        const GIB: u64 = 1 << 30;
+        // Paid 2 tokens for 4 GiB at a 1-token minimum: 2 GiB count.
+        assert_eq!(rewarded_bytes(4 * GIB, 2_000_000, 1_000_000), 2 * GIB);
+        // Paid more than the minimum: every byte counts.
+        assert_eq!(rewarded_bytes(4 * GIB, 9_000_000, 1_000_000), 4 * GIB);
+        assert_eq!(rewarded_bytes(4 * GIB, 0, 1_000_000), 0);
+        assert_eq!(rewarded_bytes(4 * GIB, 9_000_000, 0), 0);
+        assert_eq!(reward_for(3 * GIB / 2, 1_000), 1_500);
+        assert_eq!(reward_for(u64::MAX, u64::MAX), u64::MAX);
     }
 
     #[test]

@@ -2,7 +2,7 @@ use crate::{
     errors::SettlementError,
     instructions::{
         finalize_close::refund_to_buyer,
-        settle::{apply_and_credit, emit_settled, ReceiptArgs},
+        settle::{apply_and_credit, check_reward_pool, emit_settled, ReceiptArgs},
     },
     state::*,
 };
@@ -32,6 +32,8 @@ pub struct CloseByProvider<'info> {
     /// CHECK: must be the channel's `rent_payer` (checked by `has_one`); only receives lamports.
     #[account(mut)]
     pub rent_payer: UncheckedAccount<'info>,
+    /// The market's reward pool, when it has one: a final receipt accrues rewards.
+    pub reward_pool: Option<Box<Account<'info, RewardPool>>>,
 }
 
 impl CloseByProvider<'_> {
@@ -46,6 +48,7 @@ impl CloseByProvider<'_> {
     pub fn handle(ctx: Context<Self>, final_receipt: Option<ReceiptArgs>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = &mut *ctx.accounts;
+        check_reward_pool(&accounts.reward_pool, &accounts.channel.market)?;
         if let Some(receipt) = final_receipt {
             let settlement = apply_and_credit(
                 &mut accounts.channel,
@@ -53,6 +56,7 @@ impl CloseByProvider<'_> {
                 &receipt,
                 now,
                 false,
+                accounts.reward_pool.as_deref().map(|p| &**p),
             )?;
             emit_settled(
                 &accounts.channel,
@@ -64,6 +68,12 @@ impl CloseByProvider<'_> {
         }
         let pm = &mut accounts.provider_market;
         pm.channels_closed_by_provider = pm.channels_closed_by_provider.saturating_add(1);
+        // Closing at once answers a buyer's forced close as well as a settlement would.
+        let channel = &mut accounts.channel;
+        if channel.state == ChannelState::Closing && !channel.close_answered {
+            channel.close_answered = true;
+            pm.forced_closes_answered = pm.forced_closes_answered.saturating_add(1);
+        }
         refund_to_buyer(&accounts.channel, &mut accounts.buyer, pm, true)
     }
 }

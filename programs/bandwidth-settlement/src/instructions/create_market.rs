@@ -119,6 +119,7 @@ impl CreateMarket<'_> {
             burn_bps: args.burn_bps,
             min_dispute_window_secs: args.min_dispute_window_secs,
             max_dispute_window_secs: args.max_dispute_window_secs,
+            stake_unbonding_secs: DEFAULT_UNBONDING_SECS,
             fees_to_treasury: 0,
             fees_burned: 0,
             created_at: Clock::get()?.unix_timestamp,

@@ -43,6 +43,11 @@ impl FinalizeClose<'_> {
         let accounts = &mut *ctx.accounts;
         let pm = &mut accounts.provider_market;
         pm.channels_finalized = pm.channels_finalized.saturating_add(1);
+        // Nothing settled after the buyer's request: a missed forced close (whether a receipt
+        // was left unsettled is not knowable on-chain).
+        if !accounts.channel.close_answered {
+            pm.forced_closes_missed = pm.forced_closes_missed.saturating_add(1);
+        }
         refund_to_buyer(&accounts.channel, &mut accounts.buyer, pm, false)
     }
 }
@@ -62,6 +67,7 @@ pub fn refund_to_buyer(
         .ok_or(SettlementError::ArithmeticOverflow)?;
     buyer.open_channels = buyer.open_channels.saturating_sub(1);
     provider_market.channel_closed();
+    provider_market.record_rating(channel.rating, channel.settled);
     crate::events::emit(&ChannelClosed {
         market: channel.market,
         buyer: channel.buyer,
@@ -72,6 +78,8 @@ pub fn refund_to_buyer(
         refund,
         buyer_free_balance: buyer.free,
         by_provider,
+        rating: channel.rating,
+        answered: channel.close_answered,
     });
     Ok(())
 }

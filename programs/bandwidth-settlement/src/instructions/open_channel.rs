@@ -104,6 +104,8 @@ impl OpenChannel<'_> {
             opened_at: clock.unix_timestamp,
             opened_slot: clock.slot,
             close_deadline: 0,
+            close_answered: false,
+            rating: 0,
         };
         let buyer_key = buyer.key();
         init_account(

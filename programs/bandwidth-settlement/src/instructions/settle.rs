@@ -1,3 +1,4 @@
+use crate::math::{reward_for, rewarded_bytes};
 use crate::{errors::SettlementError, events::ChannelSettled, state::*, vault::VaultAccounts};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -37,6 +38,16 @@ pub struct Settle<'info> {
     #[account(mut)]
     pub bounty_destination: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Option<Interface<'info, TokenInterface>>,
+    /// The market's reward pool, when it has one: the settled bytes accrue rewards.
+    pub reward_pool: Option<Box<Account<'info, RewardPool>>>,
+}
+
+/// The reward pool passed with a settlement must be the channel's market's.
+pub fn check_reward_pool(pool: &Option<Box<Account<RewardPool>>>, market: &Pubkey) -> Result<()> {
+    if let Some(pool) = pool {
+        require_keys_eq!(pool.market, *market, SettlementError::WrongRewardPool);
+    }
+    Ok(())
 }
 
 /// The optional bounty accounts, checked against the market `channel_market`; `None` when
@@ -102,6 +113,7 @@ impl<'info> Settle<'info> {
     pub fn handle(ctx: Context<Self>, receipt: ReceiptArgs) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = &mut *ctx.accounts;
+        check_reward_pool(&accounts.reward_pool, &accounts.channel.market)?;
         let has_bounty_accounts = accounts.bounty_payout()?.is_some();
         let by_watcher = accounts.settler.key() != accounts.provider.authority;
         let pay_bounty =
@@ -112,6 +124,7 @@ impl<'info> Settle<'info> {
             &receipt,
             now,
             pay_bounty,
+            accounts.reward_pool.as_deref().map(|p| &**p),
         )?;
         let mut bounty_destination = Pubkey::default();
         if settlement.split.bounty > 0 {
@@ -132,16 +145,19 @@ impl<'info> Settle<'info> {
 }
 
 /// Verifies a receipt against the channel and credits the provider: the one path every
-/// settlement takes (settle, close_by_provider, and later settle_many).
+/// settlement takes (settle, settle_many, close_by_provider). Also records that a buyer's
+/// forced close was answered, and accrues rewards for the paid bytes.
 pub fn apply_and_credit(
     channel: &mut Account<Channel>,
     provider_market: &mut Account<ProviderMarket>,
     receipt: &ReceiptArgs,
     now: i64,
     pay_bounty: bool,
+    rewards: Option<&RewardPool>,
 ) -> Result<Settlement> {
     let key = channel.key();
-    let settlement = channel.apply_receipt(
+    let answering = channel.state == ChannelState::Closing && !channel.close_answered;
+    let mut settlement = channel.apply_receipt(
         &key,
         receipt.amount,
         receipt.bytes,
@@ -150,6 +166,24 @@ pub fn apply_and_credit(
         pay_bounty,
     )?;
     provider_market.credit(&settlement.split, settlement.bytes_delta)?;
+    if answering {
+        channel.close_answered = true;
+        provider_market.forced_closes_answered =
+            provider_market.forced_closes_answered.saturating_add(1);
+    }
+    // Rewards never block a settlement: they saturate.
+    if let Some(pool) = rewards.filter(|p| p.active && channel.fee_bps > 0) {
+        let bytes = rewarded_bytes(
+            settlement.bytes_delta,
+            settlement.split.gross,
+            pool.min_price_per_gib,
+        );
+        settlement.reward = reward_for(bytes, pool.reward_per_gib);
+        provider_market.reward_accrued = provider_market
+            .reward_accrued
+            .saturating_add(settlement.reward);
+        provider_market.rewarded_bytes = provider_market.rewarded_bytes.saturating_add(bytes);
+    }
     Ok(settlement)
 }
 
@@ -175,5 +209,6 @@ pub fn emit_settled(
         provider_amount: split.provider,
         provider_earnings: provider_market.earnings,
         provider_fees_accrued: provider_market.fees_accrued,
+        reward: settlement.reward,
     });
 }

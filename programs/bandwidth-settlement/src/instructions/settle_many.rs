@@ -1,6 +1,8 @@
 use crate::{
     errors::SettlementError,
-    instructions::settle::{apply_and_credit, bounty_payout, emit_settled, ReceiptArgs},
+    instructions::settle::{
+        apply_and_credit, bounty_payout, check_reward_pool, emit_settled, ReceiptArgs,
+    },
     state::*,
 };
 use anchor_lang::prelude::*;
@@ -24,6 +26,8 @@ pub struct SettleMany<'info> {
     #[account(mut)]
     pub bounty_destination: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Option<Interface<'info, TokenInterface>>,
+    /// The market's reward pool, when it has one.
+    pub reward_pool: Option<Box<Account<'info, RewardPool>>>,
 }
 
 impl<'info> SettleMany<'info> {
@@ -50,6 +54,7 @@ impl<'info> SettleMany<'info> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = &mut *ctx.accounts;
         let market = accounts.provider_market.market;
+        check_reward_pool(&accounts.reward_pool, &market)?;
         let provider = accounts.provider.key();
         let settler = accounts.settler.key();
         let payout = bounty_payout(
@@ -76,6 +81,7 @@ impl<'info> SettleMany<'info> {
                 receipt,
                 now,
                 pay_bounty,
+                accounts.reward_pool.as_deref().map(|p| &**p),
             )?;
             bounty = bounty
                 .checked_add(settlement.split.bounty)

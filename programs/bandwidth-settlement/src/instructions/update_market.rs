@@ -22,6 +22,9 @@ pub struct UpdateMarketArgs {
     /// Bounds for channels opened from now on.
     pub min_dispute_window_secs: Option<u32>,
     pub max_dispute_window_secs: Option<u32>,
+    /// Delay between a provider's unstake request and its withdrawal, for requests made from
+    /// now on.
+    pub stake_unbonding_secs: Option<u32>,
 }
 
 #[derive(Accounts)]
@@ -41,6 +44,12 @@ impl UpdateMarket<'_> {
         }
         if let Some(burn) = args.burn_bps {
             require!(burn <= BPS_DENOMINATOR, SettlementError::BurnShareTooHigh);
+        }
+        if let Some(delay) = args.stake_unbonding_secs {
+            require!(
+                (MIN_UNBONDING_SECS..=MAX_UNBONDING_SECS).contains(&delay),
+                SettlementError::InvalidUnbondingDelay
+            );
         }
         validate_window_bounds(
             args.min_dispute_window_secs
@@ -80,6 +89,9 @@ impl UpdateMarket<'_> {
         }
         if let Some(max) = args.max_dispute_window_secs {
             market.max_dispute_window_secs = max;
+        }
+        if let Some(delay) = args.stake_unbonding_secs {
+            market.stake_unbonding_secs = delay;
         }
         if let Some(treasury) = &ctx.accounts.new_treasury {
             market.treasury = treasury.key();

@@ -47,6 +47,11 @@ pub struct Channel {
     pub opened_slot: u64,
     /// Set by `request_close`; 0 while open.
     pub close_deadline: i64,
+    /// A settlement (or the provider's close) happened after the buyer requested the close.
+    pub close_answered: bool,
+    /// The buyer's rating of the provider, 1–5; 0 when not rated. Weighted at close by the
+    /// amount paid on the channel.
+    pub rating: u8,
 }
 
 /// What one accepted receipt changed.
@@ -54,6 +59,8 @@ pub struct Channel {
 pub struct Settlement {
     pub split: Split,
     pub bytes_delta: u64,
+    /// Reward units accrued for the paid bytes (set by the caller that knows the pool).
+    pub reward: u64,
 }
 
 impl Channel {
@@ -105,7 +112,11 @@ impl Channel {
         let bytes_delta = bytes - self.settled_bytes;
         self.settled = amount;
         self.settled_bytes = bytes;
-        Ok(Settlement { split, bytes_delta })
+        Ok(Settlement {
+            split,
+            bytes_delta,
+            reward: 0,
+        })
     }
 
     /// What goes back to the buyer's free balance at close.

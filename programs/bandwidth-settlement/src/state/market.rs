@@ -36,6 +36,8 @@ pub struct Market {
     pub burn_bps: u16,
     pub min_dispute_window_secs: u32,
     pub max_dispute_window_secs: u32,
+    /// Delay between a provider's unstake request and the withdrawal of its stake.
+    pub stake_unbonding_secs: u32,
     /// Lifetime totals of swept fees.
     pub fees_to_treasury: u64,
     pub fees_burned: u64,

@@ -3,6 +3,7 @@ pub mod channel;
 pub mod market;
 pub mod provider;
 pub mod provider_market;
+pub mod reward_pool;
 pub mod seeds;
 
 pub use buyer::*;
@@ -10,3 +11,4 @@ pub use channel::*;
 pub use market::*;
 pub use provider::*;
 pub use provider_market::*;
+pub use reward_pool::*;

@@ -1,4 +1,4 @@
-use crate::math::Split;
+use crate::{errors::SettlementError, math::Split, state::RewardPool};
 use anchor_lang::prelude::*;
 
 /// A provider's price, earnings and statistics in one market.
@@ -30,6 +30,36 @@ pub struct ProviderMarket {
     pub channels_force_closed: u64,
     pub channels_finalized: u64,
     pub joined_at: i64,
+
+    // Reputation.
+    /// Buyer-forced closes in which something was settled (or the provider closed) before
+    /// the deadline.
+    pub forced_closes_answered: u64,
+    /// Buyer-forced closes finalized with nothing settled after the buyer's request.
+    pub forced_closes_missed: u64,
+    /// Ratings received, and their sums weighted by the amount paid on each rated channel.
+    pub ratings: u64,
+    pub rating_weight: u128,
+    pub rating_weighted_sum: u128,
+
+    // Stake: payment tokens the provider bonded, held in the market vault. Never slashed.
+    pub stake: u64,
+    /// Being unbonded: withdrawable from `unbonding_at`.
+    pub unbonding: u64,
+    pub unbonding_at: i64,
+
+    // Rewards (when the market has a reward pool).
+    /// Earned on paid bytes, not yet allotted against an epoch cap.
+    pub reward_accrued: u64,
+    /// The current vesting schedule: `reward_locked` units vest linearly from
+    /// `reward_vest_start` to `reward_vest_end`; `reward_released` of them were minted.
+    pub reward_locked: u64,
+    pub reward_released: u64,
+    pub reward_vest_start: i64,
+    pub reward_vest_end: i64,
+    /// Lifetime: reward units minted to the provider, bytes that earned rewards.
+    pub rewards_claimed: u64,
+    pub rewarded_bytes: u64,
 }
 
 impl ProviderMarket {
@@ -55,5 +85,60 @@ impl ProviderMarket {
     /// A channel left the active set.
     pub fn channel_closed(&mut self) {
         self.channels_active = self.channels_active.saturating_sub(1);
+    }
+
+    /// Records a buyer's rating of a closing channel, weighted by what it paid.
+    pub fn record_rating(&mut self, rating: u8, paid: u64) {
+        if rating == 0 {
+            return;
+        }
+        self.ratings = self.ratings.saturating_add(1);
+        self.rating_weight = self.rating_weight.saturating_add(u128::from(paid));
+        self.rating_weighted_sum = self
+            .rating_weighted_sum
+            .saturating_add(u128::from(rating) * u128::from(paid));
+    }
+
+    /// Units of the current schedule vested at `now` (linear, rounded down).
+    pub fn vested(&self, now: i64) -> u64 {
+        let (start, end) = (self.reward_vest_start, self.reward_vest_end);
+        if self.reward_locked == 0 || now <= start {
+            return 0;
+        }
+        if now >= end || end <= start {
+            return self.reward_locked;
+        }
+        let elapsed = (now - start) as u128;
+        let duration = (end - start) as u128;
+        (u128::from(self.reward_locked) * elapsed / duration) as u64
+    }
+
+    /// Releases what has vested; once the current schedule has fully vested, allots the
+    /// accrued rewards (up to what is left of the epoch's cap) to a new one. Returns
+    /// (units to mint now, units newly allotted).
+    pub fn claim(&mut self, pool: &mut RewardPool, now: i64) -> Result<(u64, u64)> {
+        let vested = self.vested(now);
+        let mut release = vested - self.reward_released;
+        self.reward_released = vested;
+        let mut allotted = 0;
+        if self.reward_released == self.reward_locked {
+            pool.roll_epoch(now);
+            allotted = self.reward_accrued.min(pool.room());
+            self.reward_accrued -= allotted;
+            pool.allotted_in_epoch += allotted;
+            pool.total_allotted = pool.total_allotted.saturating_add(allotted);
+            self.reward_locked = allotted;
+            self.reward_released = 0;
+            self.reward_vest_start = now;
+            self.reward_vest_end = now
+                .checked_add(i64::from(pool.vesting_secs))
+                .ok_or(SettlementError::ArithmeticOverflow)?;
+            if pool.vesting_secs == 0 {
+                release += allotted;
+                self.reward_released = allotted;
+            }
+        }
+        self.rewards_claimed = self.rewards_claimed.saturating_add(release);
+        Ok((release, allotted))
     }
 }

@@ -13,3 +13,5 @@ pub const PROVIDER: &[u8] = b"provider";
 pub const PROVIDER_MARKET: &[u8] = b"earnings";
 /// A payment channel: `[CHANNEL, buyer account, channel_id as u64 little-endian]`.
 pub const CHANNEL: &[u8] = b"channel";
+/// A market's reward pool, also the reward mint's authority: `[REWARD_POOL, market]`.
+pub const REWARD_POOL: &[u8] = b"rewards";
