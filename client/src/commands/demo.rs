@@ -7,7 +7,8 @@
 //! the forced close is finalized after the deadline (clock warp); everyone withdraws and the
 //! fees are swept. Then every balance is checked against what was signed.
 use super::{
-    buyer, channel, compute, fees, load_market, market, provider, settle, token_balance, ui_amount,
+    buyer, channel, compute, fees, load_market, market, provider, rewards, settle, token_balance,
+    ui_amount,
 };
 use crate::{
     chain::embedded::EmbeddedChain,
@@ -22,7 +23,7 @@ use crate::{
 };
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{
-    instructions::{CreateMarketArgs, RegisterProviderArgs},
+    instructions::{CreateMarketArgs, RegisterProviderArgs, RewardTerms},
     math::bps_of,
     receipt::SignedReceipt,
     state::{Channel, ProviderMarket},
@@ -72,6 +73,8 @@ pub struct ProviderRow {
     pub earned: String,
     pub fees: String,
     pub paid_out: String,
+    pub rewards: String,
+    pub rating: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,10 +111,13 @@ pub struct DemoReport {
     pub events: Vec<String>,
     pub fees_to_treasury: String,
     pub fees_burned: String,
+    pub rewards_minted: String,
     pub seconds: f64,
     pub providers: Vec<ProviderRow>,
     pub buyers: Vec<BuyerRow>,
     pub transactions: Vec<RoleRow>,
+    /// `bwx provider rank` at the end.
+    pub ranking: Vec<provider::RankRow>,
     pub checks: Vec<Check>,
 }
 
@@ -201,6 +207,17 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     };
     market::create(&admin, &mint.pubkey(), None, args).await?;
     let market_address = pda::market(&mint.pubkey(), &admin.payer().pubkey());
+    // Rewards: 0.1 reward token per GiB paid at least 0.5 per GiB; at most 5 a day.
+    let reward_mint = rewards::create_mint(&admin, &market_address, DECIMALS).await?;
+    let terms = RewardTerms {
+        active: true,
+        reward_per_gib: UNIT / 10,
+        min_price_per_gib: UNIT / 2,
+        epoch_secs: 86_400,
+        epoch_cap: 5 * UNIT,
+        vesting_secs: 0,
+    };
+    rewards::configure(&admin, &market_address, &reward_mint, terms).await?;
     let m = load_market(&admin, &market_address).await?;
 
     // --- providers ----------------------------------------------------------------------------
@@ -360,7 +377,8 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
             }
         }
         if round == force_round {
-            log("buyer 1 forces a close of its channel");
+            log("buyer 1 rates its provider 2 and forces a close of its channel");
+            channel::rate(&buyers[forced].client, &buyers[forced].channel, 2).await?;
             let report =
                 channel::close(&buyers[forced].client, None, &buyers[forced].channel).await?;
             forced_deadline = report.close_deadline.unwrap_or_default();
@@ -388,11 +406,12 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     }
 
     // --- the end of the sessions --------------------------------------------------------------
-    log("sessions end: final receipts; providers close cooperatively with them");
+    log("sessions end: buyers rate their providers; final receipts; providers close cooperatively");
     for (i, b) in buyers.iter_mut().enumerate() {
         if i == forced {
             continue;
         }
+        channel::rate(&b.client, &b.channel, [5, 4, 3][b.provider % 3]).await?;
         if let Some(r) = b
             .meter
             .sign_now()
@@ -421,8 +440,10 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     }
     for p in &providers {
         super::earnings::withdraw(&p.client, &market_address, None, None).await?;
+        rewards::claim(&p.client, &market_address).await?;
     }
     let swept = fees::sweep(&admin, &market_address).await?;
+    let ranking = provider::rank(&admin, &market_address).await?;
 
     // --- the books ----------------------------------------------------------------------------
     let mut checks = vec![];
@@ -439,6 +460,7 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     let mut failing_closed = vec![];
     let mut failing_received = vec![];
     let mut failing_bytes = vec![];
+    let mut failing_rewards = vec![];
     let vault = token_balance(&admin, &m.keys.vault).await?;
     check("vault is empty once everyone withdrew".into(), vault == 0);
     let (_, supply) =
@@ -497,6 +519,7 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     );
     let mut provider_rows = vec![];
     let mut providers_hold = 0u64;
+    let mut rewards_claimed = 0u64;
     for (i, p) in providers.iter().enumerate() {
         let authority = p.client.payer().pubkey();
         let pm: ProviderMarket = admin
@@ -511,6 +534,8 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
         if paid != provider_expected[i] || pm.earnings != 0 {
             failing_received.push(i);
         }
+        rewards_claimed += pm.rewards_claimed;
+        let score = crate::reputation::score(&pm, DECIMALS);
         provider_rows.push(ProviderRow {
             provider: short(&authority),
             price_per_gib: ui_amount(p.price, DECIMALS),
@@ -520,7 +545,19 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
             earned: ui_amount(pm.amount_settled - pm.fees_paid, DECIMALS),
             fees: ui_amount(pm.fees_paid, DECIMALS),
             paid_out: ui_amount(paid, DECIMALS),
+            rewards: ui_amount(pm.rewards_claimed, DECIMALS),
+            rating: format!("{:.2}", score.rating),
         });
+        // Every byte was paid above the minimum price, so every byte earned rewards; all of
+        // them were claimed (rounded down per settlement).
+        let most = bandwidth_settlement::math::reward_for(pm.rewarded_bytes, UNIT / 10);
+        if pm.reward_accrued != 0
+            || pm.rewarded_bytes != pm.bytes_settled
+            || pm.rewards_claimed == 0
+            || pm.rewards_claimed > most
+        {
+            failing_rewards.push(i);
+        }
         if pm.bytes_settled != provider_bytes[i] {
             failing_bytes.push(i);
         }
@@ -538,6 +575,15 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
             &failing_bytes,
         ),
         failing_bytes.is_empty(),
+    );
+    check(
+        folded("every provider claimed the rewards of its paid bytes", &failing_rewards),
+        failing_rewards.is_empty(),
+    );
+    let (_, reward_supply) = tokens::mint_info(&chain.account(&reward_mint).await?.expect("reward mint").data).expect("mint");
+    check(
+        "reward supply = sum of claims, within the epoch cap".into(),
+        reward_supply == rewards_claimed && reward_supply <= 5 * UNIT,
     );
     check(
         "fees = sum over channels of fee(settled)".into(),
@@ -598,10 +644,12 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
         events,
         fees_to_treasury: swept.to_treasury,
         fees_burned: swept.burned,
+        rewards_minted: ui_amount(rewards_claimed, DECIMALS),
         seconds: (started.elapsed().as_secs_f64() * 100.0).round() / 100.0,
         providers: provider_rows,
         buyers: buyer_rows,
         transactions,
+        ranking,
         checks,
     })
 }
