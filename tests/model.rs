@@ -7,8 +7,11 @@
 //! CI runs 200 cases of 40–60 steps. Deeper runs:
 //! `PROPTEST_CASES=10000 cargo test --release -p bandwidth-tests --test model`; a failing case
 //! is shrunk and saved to `tests/model.regressions`, which is replayed first on every run.
+//! `MODEL_TRACE=1 … -- --nocapture` prints each operation with its expected outcome (to check
+//! that the generator reaches the success paths, not only the refusals).
 use anchor_lang::error::ErrorCode as Anchor;
 use bandwidth_client::{ix, pda, receipts};
+use bandwidth_settlement::instructions::RewardTerms;
 use bandwidth_tests::*;
 use proptest::{prelude::*, test_runner::FileFailurePersistence};
 use solana_keypair::Keypair;
@@ -22,7 +25,14 @@ const WALLET: u64 = 100 * UNIT;
 /// Provider terms: bounty and minimum dispute window.
 const TERMS: [(u64, u32); PROVIDERS] = [(500, 600), (0, 3_600)];
 const WINDOWS: [u32; 6] = [0, 599, 600, 3_599, 3_600, 7 * 86_400 + 1];
-const JUMPS: [i64; 5] = [1, 599, 600, 3_600, 86_400];
+/// Rewards: 1 reward token per GiB paid at least 1 token per GiB, 3 per day, no vesting.
+const REWARD_PER_GIB: u64 = UNIT;
+const MIN_PRICE: u64 = UNIT;
+const EPOCH: u64 = 86_400;
+const EPOCH_CAP: u64 = 3 * UNIT;
+const UNBONDING: i64 = 7 * 86_400;
+const PROVIDER_WALLET: u64 = 50 * UNIT;
+const JUMPS: [i64; 6] = [1, 599, 600, 3_600, 86_400, UNBONDING];
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -87,6 +97,25 @@ enum Op {
     Warp {
         jump: usize,
     },
+    /// The buyer rates the channel's provider (0 and 6 are invalid).
+    Rate {
+        channel: usize,
+        rating: u8,
+    },
+    Stake {
+        provider: usize,
+        amount: u64,
+    },
+    Unstake {
+        provider: usize,
+        amount: u64,
+    },
+    WithdrawStake {
+        provider: usize,
+    },
+    ClaimRewards {
+        provider: usize,
+    },
 }
 
 /// Mostly amounts that fit, sometimes zero, too much, or u64::MAX.
@@ -118,6 +147,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Sweep),
         1 => prop::bool::weighted(0.2).prop_map(|on| Op::Pause { on }),
         3 => (0..JUMPS.len()).prop_map(|jump| Op::Warp { jump }),
+        1 => (i(), 0..7u8).prop_map(|(channel, rating)| Op::Rate { channel, rating }),
+        1 => (0..PROVIDERS, amount()).prop_map(|(provider, amount)| Op::Stake { provider, amount }),
+        1 => (0..PROVIDERS, amount()).prop_map(|(provider, amount)| Op::Unstake { provider, amount }),
+        1 => (0..PROVIDERS).prop_map(|provider| Op::WithdrawStake { provider }),
+        2 => (0..PROVIDERS).prop_map(|provider| Op::ClaimRewards { provider }),
     ]
 }
 
@@ -158,6 +192,8 @@ struct MChannel {
     bounty_bps: u64,
     /// Receipts the buyer signed, oldest first.
     signed: Vec<(u64, u64)>,
+    answered: bool,
+    rating: u8,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -175,6 +211,20 @@ struct Model {
     treasury: u64,
     burned: u64,
     channels: Vec<MChannel>,
+    // Reputation, stake and rewards, per provider.
+    answered: [u64; PROVIDERS],
+    missed: [u64; PROVIDERS],
+    ratings: [u64; PROVIDERS],
+    rating_weight: [u128; PROVIDERS],
+    rating_sum: [u128; PROVIDERS],
+    provider_wallet: [u64; PROVIDERS],
+    stake: [u64; PROVIDERS],
+    unbonding: [u64; PROVIDERS],
+    unbonding_at: [i64; PROVIDERS],
+    accrued: [u64; PROVIDERS],
+    minted: [u64; PROVIDERS],
+    epoch: u64,
+    allotted_in_epoch: u64,
 }
 
 /// What the model expects of an operation.
@@ -233,6 +283,16 @@ impl Model {
     fn settle(&mut self, c: usize, amount: u64, bytes: u64, pay_bounty: bool) {
         let (f, bounty, provider) = self.split(&self.channels[c], amount, pay_bounty);
         let ch = &mut self.channels[c];
+        // Rewards: bytes count up to what the payment covers at the minimum price.
+        let gross = amount - ch.settled;
+        let paid_bytes = u128::from(gross) * u128::from(GIB) / u128::from(MIN_PRICE);
+        let rewarded = u128::from(bytes - ch.settled_bytes).min(paid_bytes);
+        let reward = (rewarded * u128::from(REWARD_PER_GIB) / u128::from(GIB)) as u64;
+        self.accrued[ch.provider] += reward;
+        if matches!(ch.state, St::Closing(_)) && !ch.answered {
+            ch.answered = true;
+            self.answered[ch.provider] += 1;
+        }
         ch.settled = amount;
         ch.settled_bytes = bytes;
         self.fees[ch.provider] += f;
@@ -243,6 +303,11 @@ impl Model {
     fn close(&mut self, c: usize) {
         let ch = &mut self.channels[c];
         self.free[ch.buyer] += ch.deposit - ch.settled;
+        if ch.rating > 0 {
+            self.ratings[ch.provider] += 1;
+            self.rating_weight[ch.provider] += u128::from(ch.settled);
+            self.rating_sum[ch.provider] += u128::from(ch.rating) * u128::from(ch.settled);
+        }
         ch.state = St::Closed;
     }
 }
@@ -251,6 +316,10 @@ struct World {
     env: Env,
     m: MarketFixture,
     providers: Vec<ProviderFixture>,
+    /// Each provider's own payment-token account (for stake) and reward-token account.
+    provider_tokens: Vec<anchor_lang::prelude::Pubkey>,
+    reward_accounts: Vec<anchor_lang::prelude::Pubkey>,
+    reward_mint: anchor_lang::prelude::Pubkey,
     buyers: Vec<BuyerFixture>,
     watcher: Keypair,
     watcher_token: anchor_lang::prelude::Pubkey,
@@ -275,10 +344,32 @@ async fn world() -> World {
     }
     let watcher = env.wallet().await;
     let watcher_token = env.token_account(m.keys.mint, watcher.pubkey()).await;
+    let reward_mint = env.create_reward_mint(&m).await;
+    let terms = RewardTerms {
+        active: true,
+        reward_per_gib: REWARD_PER_GIB,
+        min_price_per_gib: MIN_PRICE,
+        epoch_secs: EPOCH as u32,
+        epoch_cap: EPOCH_CAP,
+        vesting_secs: 0,
+    };
+    let configure =
+        ix::configure_rewards(m.admin.pubkey(), m.keys.market, reward_mint, TOKEN, terms);
+    env.must(&[configure], &[&m.admin]).await;
+    let (mut provider_tokens, mut reward_accounts) = (vec![], vec![]);
+    for p in &providers {
+        let own = env.token_account(m.keys.mint, p.authority.pubkey()).await;
+        env.mint_to(m.keys.mint, own, PROVIDER_WALLET).await;
+        provider_tokens.push(own);
+        reward_accounts.push(env.token_account(reward_mint, p.payout.pubkey()).await);
+    }
     World {
         env,
         m,
         providers,
+        provider_tokens,
+        reward_accounts,
+        reward_mint,
         buyers,
         watcher,
         watcher_token,
@@ -375,6 +466,8 @@ fn step(
                     window,
                     bounty_bps: TERMS[provider].0,
                     signed: vec![],
+                    answered: false,
+                    rating: 0,
                 });
                 Ok
             };
@@ -524,7 +617,7 @@ fn step(
                 p.provider,
                 &entries,
                 None,
-                None,
+                Some(pda::reward_pool(&mk.market)),
             )];
             (Ok, ixs, vec![p.authority.insecure_clone()])
         }
@@ -558,6 +651,9 @@ fn step(
                     Program(E::DisputeWindowNotElapsed)
                 }
                 St::Closing(_) => {
+                    if !ch.answered {
+                        model.missed[ch.provider] += 1;
+                    }
                     model.close(c);
                     Ok
                 }
@@ -588,6 +684,11 @@ fn step(
                     None => {
                         if let Some((a, b)) = last {
                             model.settle(c, a, b, false);
+                        }
+                        let ch = &mut model.channels[c];
+                        if matches!(ch.state, St::Closing(_)) && !ch.answered {
+                            ch.answered = true;
+                            model.answered[ch.provider] += 1;
                         }
                         model.close(c);
                         Ok
@@ -647,6 +748,108 @@ fn step(
                 vec![w.m.admin.insecure_clone()],
             )
         }
+        Op::Rate { channel, rating } => {
+            let Some(c) = pick(channel) else {
+                return (Skip, vec![], vec![]);
+            };
+            let ch = model.channels[c].clone();
+            let b = &w.buyers[ch.buyer];
+            let ixs = vec![ix::rate_channel(
+                b.wallet.pubkey(),
+                &w.channels[c].keys,
+                rating,
+            )];
+            let expect = if ch.state == St::Closed {
+                Code(Anchor::AccountNotInitialized.into())
+            } else if !(1..=5).contains(&rating) {
+                Program(E::InvalidRating)
+            } else {
+                model.channels[c].rating = rating;
+                Ok
+            };
+            (expect, ixs, vec![b.wallet.insecure_clone()])
+        }
+        Op::Stake { provider, amount } => {
+            let p = &w.providers[provider];
+            let ixs = vec![ix::stake(
+                p.authority.pubkey(),
+                mk,
+                w.provider_tokens[provider],
+                amount,
+            )];
+            let expect = if model.paused {
+                Program(E::MarketPaused)
+            } else if amount == 0 {
+                Program(E::ZeroAmount)
+            } else if amount > model.provider_wallet[provider] {
+                Code(1)
+            } else {
+                model.provider_wallet[provider] -= amount;
+                model.stake[provider] += amount;
+                Ok
+            };
+            (expect, ixs, vec![p.authority.insecure_clone()])
+        }
+        Op::Unstake { provider, amount } => {
+            let p = &w.providers[provider];
+            let ixs = vec![ix::unstake(
+                p.authority.pubkey(),
+                mk,
+                w.provider_tokens[provider],
+                amount,
+            )];
+            let expect = if amount == 0 {
+                Program(E::ZeroAmount)
+            } else if amount > model.stake[provider] {
+                Program(E::InsufficientStake)
+            } else {
+                model.stake[provider] -= amount;
+                model.unbonding[provider] += amount;
+                model.unbonding_at[provider] = model.now + UNBONDING;
+                Ok
+            };
+            (expect, ixs, vec![p.authority.insecure_clone()])
+        }
+        Op::WithdrawStake { provider } => {
+            let p = &w.providers[provider];
+            let ixs = vec![ix::withdraw_stake(p.authority.pubkey(), mk, p.payout_token)];
+            let expect = if model.unbonding[provider] == 0 {
+                Program(E::NothingUnbonding)
+            } else if model.now < model.unbonding_at[provider] {
+                Program(E::StakeStillUnbonding)
+            } else {
+                model.payout[provider] += model.unbonding[provider];
+                model.unbonding[provider] = 0;
+                Ok
+            };
+            (expect, ixs, vec![p.authority.insecure_clone()])
+        }
+        Op::ClaimRewards { provider } => {
+            let p = &w.providers[provider];
+            let ixs = vec![ix::claim_rewards(
+                p.authority.pubkey(),
+                mk.market,
+                w.reward_mint,
+                TOKEN,
+                w.reward_accounts[provider],
+            )];
+            // No vesting: every allotment is minted at once; allotments share the epoch cap.
+            let epoch = model.now as u64 / EPOCH;
+            if epoch != model.epoch {
+                model.epoch = epoch;
+                model.allotted_in_epoch = 0;
+            }
+            let allotted = model.accrued[provider].min(EPOCH_CAP - model.allotted_in_epoch);
+            let expect = if allotted == 0 {
+                Program(E::NothingToClaim)
+            } else {
+                model.accrued[provider] -= allotted;
+                model.allotted_in_epoch += allotted;
+                model.minted[provider] += allotted;
+                Ok
+            };
+            (expect, ixs, vec![p.authority.insecure_clone()])
+        }
         Op::Warp { .. } => (Skip, vec![], vec![]),
     }
 }
@@ -685,6 +888,37 @@ async fn compare(w: &World, model: &Model) {
             model.payout[i],
             "provider {i} payout"
         );
+        assert_eq!(
+            (pm.forced_closes_answered, pm.forced_closes_missed),
+            (model.answered[i], model.missed[i]),
+            "provider {i} forced closes answered/missed"
+        );
+        assert_eq!(
+            (pm.ratings, pm.rating_weight, pm.rating_weighted_sum),
+            (
+                model.ratings[i],
+                model.rating_weight[i],
+                model.rating_sum[i]
+            ),
+            "provider {i} ratings"
+        );
+        assert_eq!(
+            (
+                pm.stake,
+                pm.unbonding,
+                env.token_balance(w.provider_tokens[i]).await
+            ),
+            (model.stake[i], model.unbonding[i], model.provider_wallet[i]),
+            "provider {i} stake"
+        );
+        assert_eq!(
+            (
+                pm.reward_accrued,
+                env.token_balance(w.reward_accounts[i]).await
+            ),
+            (model.accrued[i], model.minted[i]),
+            "provider {i} rewards"
+        );
     }
     for (c, (f, ch)) in w.channels.iter().zip(&model.channels).enumerate() {
         let on_chain: Option<Channel> = env.get(f.keys.channel).await;
@@ -717,6 +951,11 @@ async fn compare(w: &World, model: &Model) {
         "treasury"
     );
     assert_eq!(env.market(&w.m).await.fees_burned, model.burned, "burned");
+    assert_eq!(
+        env.mint_supply(w.reward_mint).await,
+        model.minted.iter().sum::<u64>(),
+        "reward supply"
+    );
 }
 
 async fn run(ops: Vec<Op>) {
@@ -724,6 +963,7 @@ async fn run(ops: Vec<Op>) {
     let mut model = Model {
         now: w.env.now().await,
         wallet: [WALLET; BUYERS],
+        provider_wallet: [PROVIDER_WALLET; PROVIDERS],
         ..Default::default()
     };
     for (n, op) in ops.iter().enumerate() {
@@ -739,6 +979,14 @@ async fn run(ops: Vec<Op>) {
         }
         let signers: Vec<&Keypair> = keys.iter().collect();
         let what = format!("step {n}: {op:?}");
+        if std::env::var("MODEL_TRACE").is_ok() {
+            let kind = format!("{op:?}");
+            eprintln!(
+                "TRACE {} {:?}",
+                kind.split([' ', '{']).next().unwrap(),
+                expect
+            );
+        }
         match expect {
             Ok => {
                 w.env.must(&ixs, &signers).await;
@@ -758,7 +1006,10 @@ async fn run(ops: Vec<Op>) {
                 .await
                 .unwrap_or_else(|| panic!("{what}: channel missing"));
             w.channels.push(ChannelFixture {
-                keys: ix::ChannelKeys::from_account(address, &account),
+                keys: ix::ChannelKeys {
+                    reward_pool: Some(pda::reward_pool(&w.m.keys.market)),
+                    ..ix::ChannelKeys::from_account(address, &account)
+                },
                 id: account.channel_id,
                 signer: keys.last().unwrap().insecure_clone(),
             });

@@ -290,6 +290,42 @@ async fn vesting_is_linear_and_exact_to_the_base_unit() {
     assert_eq!(s.env.mint_supply(mint).await, pm.rewards_claimed);
 }
 
+/// Without vesting, a schedule is fully vested the second it starts: claiming again in that
+/// same second finds nothing to claim (found by the model test: it used to underflow), and
+/// new rewards are minted at once.
+#[tokio::test]
+async fn without_vesting_claims_in_the_same_second_are_exact() {
+    let (mut s, mint) = scene(RewardTerms {
+        vesting_secs: 0,
+        ..terms()
+    })
+    .await;
+    let c = rewarded_channel(&mut s, 20 * UNIT).await;
+    s.settle(&c, 2 * UNIT, 2 * GIB).await;
+    let p = ProviderFixture {
+        authority: s.p.authority.insecure_clone(),
+        provider: s.p.provider,
+        payout: s.p.payout.insecure_clone(),
+        payout_token: s.p.payout_token,
+    };
+    let dest = reward_account(&mut s, &p, mint).await;
+    let t = s.env.now().await;
+    claim(&mut s, &p, mint).await.unwrap();
+    assert_eq!(s.env.token_balance(dest).await, 2 * R);
+    s.env.set_time(t).await;
+    assert_eq!(
+        claim(&mut s, &p, mint).await,
+        Err(code(SettlementError::NothingToClaim))
+    );
+    s.settle(&c, 3 * UNIT, 3 * GIB).await;
+    s.env.set_time(t).await;
+    claim(&mut s, &p, mint).await.unwrap();
+    assert_eq!(s.env.token_balance(dest).await, 3 * R);
+    let pm = s.env.provider_market(&s.m, &s.p).await;
+    assert_eq!((pm.reward_accrued, pm.rewards_claimed), (0, 3 * R));
+    assert_eq!(s.env.mint_supply(mint).await, 3 * R);
+}
+
 /// Several providers claiming in the same slot (here, the same transaction) never get more
 /// than the epoch's cap together; what does not fit waits for the next epoch.
 #[tokio::test]

@@ -407,3 +407,101 @@ async fn the_bench_reaches_the_byte_limit() {
         .collect();
     assert_eq!(fees, vec![455, 625, 5_000, 6_000]);
 }
+
+/// Rewards, stake, ratings and the ranking, as the CLI drives them.
+#[tokio::test]
+async fn rewards_stake_rating_and_rank_commands() {
+    use bandwidth_client::commands::rewards;
+    let w = World::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = SessionKeys::open(dir.path().join("sessions")).unwrap();
+    let mut store = ReceiptStore::open(dir.path().join("receipts.sqlite")).unwrap();
+    let admin = w.wallet(0).await;
+    let market: Pubkey = market::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap()
+        .market
+        .parse()
+        .unwrap();
+    let mint = rewards::create_mint(&admin, &market, 6).await.unwrap();
+    let input = rewards::TermsInput {
+        active: true,
+        reward_per_gib: "1",
+        min_price_per_gib: "1",
+        epoch_secs: 86_400,
+        epoch_cap: "1000",
+        vesting_secs: 0,
+    };
+    let terms = rewards::parse_terms(&admin, &market, &mint, input)
+        .await
+        .unwrap();
+    let shown = rewards::configure(&admin, &market, &mint, terms)
+        .await
+        .unwrap();
+    assert_eq!(
+        (shown.reward_per_gib.as_str(), shown.epoch_cap.as_str()),
+        ("1.000000", "1000.000000")
+    );
+    assert_eq!(shown.break_even.fee_per_rewarded_gib, "0.025000");
+    assert_eq!(shown.break_even.break_even_reward_price, "0.025000");
+    assert_eq!(
+        market::show(&admin, &market).await.unwrap().reward_pool,
+        Some(shown.reward_pool.clone())
+    );
+
+    let p = w.wallet(50 * UNIT).await;
+    provider::register(&p, &market, provider_args(p.payer().pubkey()), "1")
+        .await
+        .unwrap();
+    let report = provider::stake(&p, &market, "20").await.unwrap();
+    assert_eq!(report.markets[0].stake, "20.000000");
+    let report = provider::unstake(&p, &market, "5").await.unwrap();
+    assert_eq!(
+        (
+            report.markets[0].stake.as_str(),
+            report.markets[0].unbonding.as_str()
+        ),
+        ("15.000000", "5.000000")
+    );
+    assert!(provider::withdraw_stake(&p, &market)
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("unbonding"));
+    w.chain.advance_time(7 * 86_400).await.unwrap();
+    provider::withdraw_stake(&p, &market).await.unwrap();
+
+    let b = w.wallet(20 * UNIT).await;
+    buyer::deposit(&b, &market, "20", None).await.unwrap();
+    let ch: Pubkey = channel::open(&b, &sessions, &market, &p.payer().pubkey(), "10", None)
+        .await
+        .unwrap()
+        .channel
+        .parse()
+        .unwrap();
+    assert_eq!(channel::rate(&b, &ch, 4).await.unwrap().rating, Some(4));
+    assert!(channel::rate(&b, &ch, 9).await.is_err());
+    let r = receipt::sign(&b, &sessions, &ch, "3", 3 << 30)
+        .await
+        .unwrap();
+    receipt::verify(&p, Some(&mut store), &r.receipt)
+        .await
+        .unwrap();
+    channel::close(&p, Some(&mut store), &ch).await.unwrap(); // settles with the reward pool
+    let claimed = rewards::claim(&p, &market).await.unwrap();
+    assert_eq!(
+        (claimed.minted.as_str(), claimed.accrued.as_str()),
+        ("3.000000", "0.000000")
+    );
+    assert!(
+        rewards::claim(&p, &market).await.is_err(),
+        "nothing left to claim"
+    );
+
+    let ranking = provider::rank(&admin, &market).await.unwrap();
+    assert_eq!(ranking.len(), 1);
+    assert_eq!(
+        (ranking[0].rating.as_str(), ranking[0].stake.as_str()),
+        ("4.00", "15.000000")
+    );
+}

@@ -269,19 +269,15 @@ impl Chain for EmbeddedChain {
     }
 
     async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
-        let mut context = self.context.lock().await;
         if fresh {
-            context
-                .get_new_latest_blockhash()
-                .await
-                .map_err(|e| ClientError::Chain(e.to_string()))
-        } else {
-            context
-                .banks_client
-                .get_latest_blockhash()
-                .await
-                .map_err(|e| ClientError::Chain(e.to_string()))
+            // A new slot has a new blockhash; the cluster time stays where it is.
+            self.advance_slots(1).await?;
         }
+        let client = self.context.lock().await.banks_client.clone();
+        client
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| ClientError::Chain(e.to_string()))
     }
 
     async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {

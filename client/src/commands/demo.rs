@@ -577,10 +577,20 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
         failing_bytes.is_empty(),
     );
     check(
-        folded("every provider claimed the rewards of its paid bytes", &failing_rewards),
+        folded(
+            "every provider claimed the rewards of its paid bytes",
+            &failing_rewards,
+        ),
         failing_rewards.is_empty(),
     );
-    let (_, reward_supply) = tokens::mint_info(&chain.account(&reward_mint).await?.expect("reward mint").data).expect("mint");
+    let (_, reward_supply) = tokens::mint_info(
+        &chain
+            .account(&reward_mint)
+            .await?
+            .expect("reward mint")
+            .data,
+    )
+    .expect("mint");
     check(
         "reward supply = sum of claims, within the epoch cap".into(),
         reward_supply == rewards_claimed && reward_supply <= 5 * UNIT,

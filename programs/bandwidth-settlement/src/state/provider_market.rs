@@ -102,11 +102,12 @@ impl ProviderMarket {
     /// Units of the current schedule vested at `now` (linear, rounded down).
     pub fn vested(&self, now: i64) -> u64 {
         let (start, end) = (self.reward_vest_start, self.reward_vest_end);
-        if self.reward_locked == 0 || now <= start {
-            return 0;
-        }
+        // The end first: a schedule without vesting (end == start) is vested at its start.
         if now >= end || end <= start {
             return self.reward_locked;
+        }
+        if now <= start {
+            return 0;
         }
         let elapsed = (now - start) as u128;
         let duration = (end - start) as u128;
@@ -118,7 +119,9 @@ impl ProviderMarket {
     /// (units to mint now, units newly allotted).
     pub fn claim(&mut self, pool: &mut RewardPool, now: i64) -> Result<(u64, u64)> {
         let vested = self.vested(now);
-        let mut release = vested - self.reward_released;
+        let mut release = vested
+            .checked_sub(self.reward_released)
+            .ok_or(SettlementError::ArithmeticOverflow)?;
         self.reward_released = vested;
         let mut allotted = 0;
         if self.reward_released == self.reward_locked {
