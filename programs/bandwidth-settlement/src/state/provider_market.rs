@@ -6,7 +6,7 @@ use anchor_lang::prelude::*;
 /// Protocol fees accrue here, not in the Market, so that settlements of different providers
 /// never write the same account and never contend for a write lock (see docs/adr/0002).
 #[account]
-#[derive(InitSpace, Debug)]
+#[derive(InitSpace, Debug, Default)]
 pub struct ProviderMarket {
     pub version: u8,
     pub bump: u8,
