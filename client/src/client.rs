@@ -144,10 +144,11 @@ impl<C: Chain> Client<C> {
                     stats.bytes += size;
                     return Ok(sent);
                 }
-                // An identical transaction went through already: sign again with a new
-                // blockhash (the embedded chain hands out few distinct blockhashes).
+                // An identical transaction went through already (the embedded chain hands out
+                // few distinct blockhashes), or the blockhash expired before the transaction
+                // was processed: sign again with a new blockhash.
                 Err(ClientError::Transaction {
-                    error: TransactionError::AlreadyProcessed,
+                    error: TransactionError::AlreadyProcessed | TransactionError::BlockhashNotFound,
                     ..
                 }) if attempt == 0 => continue,
                 Err(e) => return Err(shift_instruction(e, prepended)),

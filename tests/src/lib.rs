@@ -285,6 +285,65 @@ impl Env {
         signers: &[&Keypair],
         tables: &[AddressLookupTableAccount],
     ) -> Outcome {
+        // Sign with the bank's latest blockhash, never a remembered one: program-test registers
+        // a new blockhash every 400 ms of wall-clock time in the background, so a remembered
+        // hash expires (BlockhashNotFound) after 150 of them, i.e. after a minute on a slow or
+        // busy machine. If the bank moves on that far between fetching and processing, fetch
+        // again, once.
+        let mut res = None;
+        for _ in 0..2 {
+            let tx = self.transaction(fee_payer, ixs, signers, tables).await;
+            let r = self
+                .ctx
+                .banks_client
+                .process_transaction_with_metadata(tx)
+                .await
+                .expect("banks client");
+            let expired = matches!(r.result, Err(TransactionError::BlockhashNotFound));
+            res = Some(r);
+            if !expired {
+                break;
+            }
+        }
+        let res = res.expect("one attempt ran");
+        let logs = res.metadata.map(|m| m.log_messages).unwrap_or_default();
+        // The compute-budget instruction is index 0: report program errors by the caller's
+        // instruction index.
+        let result = res.result.map_err(unshift);
+        if result.is_ok() {
+            self.history.push(logs.clone());
+        }
+        self.check_invariants().await;
+        Outcome { result, logs }
+    }
+
+    /// What sending would do, without changing anything: the transaction is only simulated.
+    pub async fn simulate(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), TransactionError> {
+        let tx = self.transaction(None, ixs, signers, &[]).await;
+        let res = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .expect("banks client");
+        res.result.expect("simulated").map_err(unshift)
+    }
+
+    /// The transaction `send_full` sends: a compute-unit-limit instruction with a
+    /// per-transaction nonce first (so that two otherwise identical transactions never share a
+    /// signature), signed with the latest blockhash by the fee payer and the signers the
+    /// instructions ask for.
+    async fn transaction(
+        &mut self,
+        fee_payer: Option<&Keypair>,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> solana_transaction::versioned::VersionedTransaction {
         self.nonce += 1;
         let mut all = vec![
             solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
@@ -309,34 +368,14 @@ impl Env {
                 keys.push(k);
             }
         }
-        let tx = bandwidth_client::client::build_transaction(
-            &payer.pubkey(),
-            &all,
-            &keys,
-            self.ctx.last_blockhash,
-            tables,
-        )
-        .expect("transaction compiles");
-        let res = self
+        let blockhash = self
             .ctx
             .banks_client
-            .process_transaction_with_metadata(tx)
+            .get_latest_blockhash()
             .await
             .expect("banks client");
-        let logs = res.metadata.map(|m| m.log_messages).unwrap_or_default();
-        // The compute-budget instruction is index 0: report program errors by the caller's
-        // instruction index.
-        let result = res.result.map_err(|e| match e {
-            TransactionError::InstructionError(i, err) => {
-                TransactionError::InstructionError(i.saturating_sub(1), err)
-            }
-            other => other,
-        });
-        if result.is_ok() {
-            self.history.push(logs.clone());
-        }
-        self.check_invariants().await;
-        Outcome { result, logs }
+        bandwidth_client::client::build_transaction(&payer.pubkey(), &all, &keys, blockhash, tables)
+            .expect("transaction compiles")
     }
 
     /// Sends and panics, printing the program logs, unless the transaction succeeds.
@@ -542,7 +581,36 @@ impl Env {
         token_program: Pubkey,
         extensions: &[MintExtension],
     ) -> Pubkey {
-        let mint = Keypair::new();
+        self.create_mint_at(&Keypair::new(), token_program, extensions, true)
+            .await
+    }
+
+    /// Creates a mint at the address of `mint` (the harness payer is mint authority, and
+    /// freeze authority when `freeze` is set): also re-creates a closed mint at its old
+    /// address.
+    pub async fn create_mint_at(
+        &mut self,
+        mint: &Keypair,
+        token_program: Pubkey,
+        extensions: &[MintExtension],
+        freeze: bool,
+    ) -> Pubkey {
+        let payer = self.payer();
+        self.create_mint_with_authority(mint, token_program, extensions, payer, freeze)
+            .await
+    }
+
+    /// Creates a mint at the address of `mint` whose mint authority is `authority` (the
+    /// harness payer holds every extension's authority, and the freeze authority when
+    /// `freeze` is set).
+    pub async fn create_mint_with_authority(
+        &mut self,
+        mint: &Keypair,
+        token_program: Pubkey,
+        extensions: &[MintExtension],
+        authority: Pubkey,
+        freeze: bool,
+    ) -> Pubkey {
         let payer = self.payer();
         let types: Vec<ExtensionType> = extensions.iter().map(|e| e.extension_type()).collect();
         let space = if token_program == TOKEN {
@@ -565,14 +633,16 @@ impl Env {
             spl_token_2022_interface::instruction::initialize_mint2(
                 &token_program,
                 &mint.pubkey(),
-                &payer,
-                Some(&payer),
+                &authority,
+                freeze.then_some(&payer),
                 DECIMALS,
             )
             .unwrap(),
         );
-        self.must(&ixs, &[&mint]).await;
-        self.mints.push(mint.pubkey());
+        self.must(&ixs, &[mint]).await;
+        if !self.mints.contains(&mint.pubkey()) {
+            self.mints.push(mint.pubkey());
+        }
         mint.pubkey()
     }
 
@@ -888,6 +958,17 @@ impl Env {
                 m.market
             );
         }
+    }
+}
+
+/// Reports an instruction error by the caller's instruction index (the harness puts a
+/// compute-budget instruction first).
+fn unshift(e: TransactionError) -> TransactionError {
+    match e {
+        TransactionError::InstructionError(i, err) => {
+            TransactionError::InstructionError(i.saturating_sub(1), err)
+        }
+        other => other,
     }
 }
 
