@@ -124,23 +124,17 @@ async fn receipt_amount_not_above_settled() {
     }
 }
 
+/// Bytes never refuse a receipt (PROTOCOL v2 §4): fewer bytes than already settled still pay
+/// on the amount, and `settled_bytes` keeps the largest value seen.
 #[tokio::test]
-async fn receipt_bytes_going_down() {
+async fn receipt_bytes_going_down_still_pay_on_their_amount() {
     let (mut s, c) = scene().await;
-    refuse_receipt(
-        &mut s,
-        &c,
-        c.receipt(3 * UNIT, 2 * GIB - 1),
-        SettlementError::BytesDecreased,
-    )
-    .await;
-    refuse_receipt(
-        &mut s,
-        &c,
-        c.receipt(3 * UNIT, 0),
-        SettlementError::BytesDecreased,
-    )
-    .await;
+    s.settle(&c, 3 * UNIT, 2 * GIB - 1).await;
+    s.settle(&c, 4 * UNIT, 0).await;
+    let ch = s.env.channel(&c).await;
+    assert_eq!((ch.settled, ch.settled_bytes), (4 * UNIT, 2 * GIB));
+    let pm = s.env.provider_market(&s.m, &s.p).await;
+    assert_eq!((pm.amount_settled, pm.bytes_settled), (4 * UNIT, 2 * GIB));
 }
 
 #[tokio::test]
@@ -349,7 +343,6 @@ async fn account_a_channel_of_another_provider() {
         q.provider,
         &entries,
         None,
-        None,
     );
     s.env
         .must_fail(&[ix], &[&q.authority], SettlementError::WrongProvider)
@@ -386,7 +379,6 @@ async fn account_duplicated_mutable_accounts() {
         s.m.keys.market,
         s.p.provider,
         &[(c.keys.channel, r), (c.keys.channel, r)],
-        None,
         None,
     );
     s.env

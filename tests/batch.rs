@@ -57,7 +57,7 @@ async fn k_channels_of_distinct_buyers_in_one_legacy_transaction() {
     for k in 1..=8 {
         let cs = channels(&mut env, &m, &p, k, 2 * UNIT).await;
         // The provider pays for its own settlement: one signature.
-        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None, None);
+        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
         let (size, accounts) = measured(&a, &ix, &[]);
         assert!(
             size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS,
@@ -75,7 +75,7 @@ async fn k_channels_of_distinct_buyers_in_one_legacy_transaction() {
     }
     // Nine do not fit a legacy transaction.
     let cs = channels(&mut env, &m, &p, 9, 2 * UNIT).await;
-    let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None, None);
+    let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
     let (size, _) = measured(&a, &ix, &[]);
     assert!(size > batch::PACKET_DATA_SIZE, "{size}");
 }
@@ -95,7 +95,7 @@ async fn k_channels_of_distinct_buyers_in_one_v0_transaction_with_a_lookup_table
     for k in 1..=11 {
         let batch = &cs[next..next + k];
         next += k;
-        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(batch), None, None);
+        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(batch), None);
         let (size, accounts) = measured(&a, &ix, &tables);
         assert!(
             size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS,
@@ -109,7 +109,6 @@ async fn k_channels_of_distinct_buyers_in_one_v0_transaction_with_a_lookup_table
         m.keys.market,
         p.provider,
         &entries(&cs[next..next + 12]),
-        None,
         None,
     );
     let (size, _) = measured(&a, &ix, &tables);
@@ -127,7 +126,7 @@ async fn batch_refusals_change_nothing() {
     let theirs = channels(&mut env, &m, &q, 1, UNIT).await;
     let e = entries(&cs);
     let many = |entries: &[(Pubkey, ReceiptArgs)]| {
-        ix::settle_many(a, m.keys.market, p.provider, entries, None, None)
+        ix::settle_many(a, m.keys.market, p.provider, entries, None)
     };
 
     // The same channel twice.
@@ -208,15 +207,13 @@ async fn batch_refusals_change_nothing() {
     )
     .await;
 
-    // After all that, the honest batch settles, and a second time changes nothing more.
+    // After all that, the honest batch settles, and a second time changes nothing more: its
+    // entries are already settled, so they are skipped (ADR 0007).
     env.must(&[many(&e)], &[&p.authority]).await;
     assert_settled(&env, &cs).await;
-    env.must_fail(
-        &[many(&e)],
-        &[&p.authority],
-        SettlementError::AmountNotAboveSettled,
-    )
-    .await;
+    let before = env.snapshot().await;
+    env.must(&[many(&e)], &[&p.authority]).await;
+    assert_unchanged(&before, &env.snapshot().await);
 }
 
 /// A watcher settling a mix of open and closing channels is paid the bounty of the closing ones
@@ -242,6 +239,7 @@ async fn a_watcher_batch_pays_bounties_on_closing_channels_only() {
         cs.push((c, r));
         buyers.push(b);
     }
+    env.advance_time(HOUR / 2).await; // the closing channels' bounty phase
     let watcher = env.wallet().await;
     let wt = env.token_account(m.keys.mint, watcher.pubkey()).await;
     let bounty = Some(ix::Bounty {
@@ -254,7 +252,6 @@ async fn a_watcher_batch_pays_bounties_on_closing_channels_only() {
         p.provider,
         &entries(&cs),
         bounty,
-        None,
     );
     env.must(&[ix], &[&watcher]).await;
     // Two closing channels: 4 tokens each, fee 0.1, provider share 3.9, bounty 5 % = 0.195.

@@ -205,6 +205,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         &[],
     )
     .await;
+    env.advance_time(HOUR / 2).await; // the bounty phase: the watcher's transfer executes too
     let watcher = env.wallet().await;
     let wt = env.token_account(mint, watcher.pubkey()).await;
     let bounty = Some(ix::Bounty {
@@ -222,7 +223,11 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
 
     // The largest batches the packer builds: legacy, and v0 with the provider's lookup table,
     // each for the provider itself and for a watcher with the bounty accounts.
-    let mut in_table = vec![p.provider, p.provider_market(&m)];
+    let mut in_table = vec![
+        p.provider,
+        p.provider_market(&m),
+        bandwidth_client::pda::reward_pool(&m.keys.market),
+    ];
     in_table.extend(channels.iter().map(|(_, c)| c.keys.channel));
     let table = env.lookup_table(&in_table).await;
     let budget = |units| {
@@ -259,7 +264,6 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
                 market: &m.keys,
                 destination: wt,
             }),
-            reward_pool: None,
             compute_budget: &budget,
         };
         let entries: Vec<_> = channels[1..]
@@ -287,7 +291,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         .enumerate()
         .map(|(i, (_, c))| (c.keys.channel, c.receipt(50 * UNIT + i as u64, u64::MAX)))
         .collect();
-    let settle_many = ix::settle_many(a, m.keys.market, p.provider, &group_entries, None, None);
+    let settle_many = ix::settle_many(a, m.keys.market, p.provider, &group_entries, None);
     env.must_paid_by(&p.authority, &[settle_many], &[]).await;
 
     // Closes: provider with a final receipt; buyer request and finalize.

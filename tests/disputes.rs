@@ -319,6 +319,8 @@ async fn a_watcher_earns_the_bounty_on_a_closing_channel() {
             &[&s.b.wallet],
         )
         .await;
+    // The provider stays offline through the first half of the window.
+    s.env.advance_time(HOUR / 2).await;
 
     let watcher = s.env.wallet().await;
     let watcher_token = s.env.token_account(s.m.keys.mint, watcher.pubkey()).await;
@@ -403,7 +405,7 @@ async fn bounty_account_refusals_change_nothing() {
 
     // Only some of the bounty accounts.
     let mut partial = with(dest);
-    partial.accounts[5].pubkey = bandwidth_settlement::ID; // vault: absent
+    partial.accounts[6].pubkey = bandwidth_settlement::ID; // vault: absent
     s.env
         .must_fail(
             &[partial],

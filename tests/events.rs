@@ -102,6 +102,7 @@ async fn an_indexer_rebuilds_every_balance_from_events() {
     s.env
         .must(&[ix::request_close(w, &c1.keys)], &[&s.b.wallet])
         .await;
+    s.env.advance_time(HOUR / 2).await; // the bounty phase
     let bounty = Some(ix::Bounty {
         market: &s.m.keys,
         destination: wt,

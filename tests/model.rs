@@ -116,6 +116,31 @@ enum Op {
     ClaimRewards {
         provider: usize,
     },
+    /// The buyer signs a receipt it keeps to itself (one base unit or more above what is
+    /// settled, with any bytes) and settles it, as a watcher asking for the bounty or not,
+    /// possibly in the same transaction as its close request: PROTOCOL invariant 9 says
+    /// nothing of this may make the receipts its provider holds unsettleable.
+    BuyerSettle {
+        channel: usize,
+        amount_delta: u64,
+        bytes: BuyerBytes,
+        bounty: bool,
+        close_first: bool,
+    },
+    /// The buyer settles the newest receipt its provider holds, ahead of the provider (whose
+    /// next batch must then skip it rather than fail).
+    BuyerFrontRun {
+        channel: usize,
+        bounty: bool,
+    },
+}
+
+/// Bytes a buyer puts in a receipt it settles itself.
+#[derive(Clone, Copy, Debug)]
+enum BuyerBytes {
+    Max,
+    Zero,
+    Plus(u64),
 }
 
 /// Mostly amounts that fit, sometimes zero, too much, or u64::MAX.
@@ -152,6 +177,15 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..PROVIDERS, amount()).prop_map(|(provider, amount)| Op::Unstake { provider, amount }),
         1 => (0..PROVIDERS).prop_map(|provider| Op::WithdrawStake { provider }),
         2 => (0..PROVIDERS).prop_map(|provider| Op::ClaimRewards { provider }),
+        2 => (
+            i(),
+            prop_oneof![Just(1u64), 1..UNIT],
+            prop_oneof![Just(BuyerBytes::Max), Just(BuyerBytes::Zero), (0..GIB).prop_map(BuyerBytes::Plus)],
+            any::<bool>(),
+            prop::bool::weighted(0.3),
+        )
+            .prop_map(|(channel, amount_delta, bytes, bounty, close_first)| Op::BuyerSettle { channel, amount_delta, bytes, bounty, close_first }),
+        1 => (i(), any::<bool>()).prop_map(|(channel, bounty)| Op::BuyerFrontRun { channel, bounty }),
     ]
 }
 
@@ -190,7 +224,7 @@ struct MChannel {
     state: St,
     window: u32,
     bounty_bps: u64,
-    /// Receipts the buyer signed, oldest first.
+    /// Receipts the buyer signed and gave its provider, oldest first.
     signed: Vec<(u64, u64)>,
     answered: bool,
     rating: u8,
@@ -208,6 +242,8 @@ struct Model {
     fees: [u64; PROVIDERS],
     payout: [u64; PROVIDERS],
     watcher: u64,
+    /// Bounties the buyers collected as watchers of their own channels.
+    buyer_bounties: [u64; BUYERS],
     treasury: u64,
     burned: u64,
     channels: Vec<MChannel>,
@@ -244,18 +280,46 @@ fn fee(x: u64) -> u64 {
     (u128::from(x) * u128::from(FEE_BPS) / 10_000) as u64
 }
 
+/// Reward-earning bytes of a channel settled up to (amount, bytes): no more than the fee
+/// paid covers at the minimum price (the model's own arithmetic).
+fn rewardable(amount: u64, bytes: u64) -> u128 {
+    let covered = u128::from(fee(amount)) * 10_000 / u128::from(FEE_BPS);
+    u128::from(bytes).min(covered * u128::from(GIB) / u128::from(MIN_PRICE))
+}
+
+fn reward_units(bytes: u128) -> u64 {
+    (bytes * u128::from(REWARD_PER_GIB) / u128::from(GIB)) as u64
+}
+
 impl Model {
-    /// The split of settling `ch` up to `amount` (the model's own arithmetic).
+    /// The split of settling `ch` up to `amount` (the model's own arithmetic): fee and bounty
+    /// are differences of cumulative functions.
     fn split(&self, ch: &MChannel, amount: u64, pay_bounty: bool) -> (u64, u64, u64) {
         let gross = amount - ch.settled;
         let f = fee(amount) - fee(ch.settled);
         let share = gross - f;
+        let cumulative_bounty =
+            |x: u64| (u128::from(x - fee(x)) * u128::from(ch.bounty_bps) / 10_000) as u64;
         let bounty = if pay_bounty {
-            (u128::from(share) * u128::from(ch.bounty_bps) / 10_000) as u64
+            cumulative_bounty(amount) - cumulative_bounty(ch.settled)
         } else {
             0
         };
         (f, bounty, share - bounty)
+    }
+
+    /// A watcher is paid only in the second half of a forced close.
+    fn in_bounty_phase(&self, ch: &MChannel) -> bool {
+        matches!(ch.state, St::Closing(deadline) if self.now >= deadline - i64::from(ch.window / 2))
+    }
+
+    /// The receipt the provider would settle: the highest it holds within the deposit.
+    fn providers_best(&self, ch: &MChannel) -> Option<(u64, u64)> {
+        ch.signed
+            .iter()
+            .copied()
+            .filter(|(a, _)| *a <= ch.deposit)
+            .max_by_key(|(a, _)| *a)
     }
 
     /// Checks of `apply_receipt`, in the program's order.
@@ -271,23 +335,21 @@ impl Model {
         if amount > ch.deposit {
             return Some(E::AmountExceedsDeposit);
         }
-        if bytes < ch.settled_bytes {
-            return Some(E::BytesDecreased);
-        }
+        let _ = bytes; // the amount alone decides (PROTOCOL v2 §4)
         if !genuine {
             return Some(E::InvalidReceiptSignature);
         }
         None
     }
 
-    fn settle(&mut self, c: usize, amount: u64, bytes: u64, pay_bounty: bool) {
+    /// Applies a settlement; returns the bounty paid.
+    fn settle(&mut self, c: usize, amount: u64, bytes: u64, pay_bounty: bool) -> u64 {
         let (f, bounty, provider) = self.split(&self.channels[c], amount, pay_bounty);
         let ch = &mut self.channels[c];
-        // Rewards: bytes count up to what the payment covers at the minimum price.
-        let gross = amount - ch.settled;
-        let paid_bytes = u128::from(gross) * u128::from(GIB) / u128::from(MIN_PRICE);
-        let rewarded = u128::from(bytes - ch.settled_bytes).min(paid_bytes);
-        let reward = (rewarded * u128::from(REWARD_PER_GIB) / u128::from(GIB)) as u64;
+        let bytes = bytes.max(ch.settled_bytes);
+        // Rewards: cumulative, and only for bytes the fee paid covers at the minimum price.
+        let reward = reward_units(rewardable(amount, bytes))
+            .saturating_sub(reward_units(rewardable(ch.settled, ch.settled_bytes)));
         self.accrued[ch.provider] += reward;
         if matches!(ch.state, St::Closing(_)) && !ch.answered {
             ch.answered = true;
@@ -297,7 +359,7 @@ impl Model {
         ch.settled_bytes = bytes;
         self.fees[ch.provider] += f;
         self.earnings[ch.provider] += provider;
-        self.watcher += bounty;
+        bounty
     }
 
     fn close(&mut self, c: usize) {
@@ -323,6 +385,8 @@ struct World {
     buyers: Vec<BuyerFixture>,
     watcher: Keypair,
     watcher_token: anchor_lang::prelude::Pubkey,
+    /// A second token account of each buyer, where its own bounties go.
+    buyer_bounty_tokens: Vec<anchor_lang::prelude::Pubkey>,
     channels: Vec<ChannelFixture>,
 }
 
@@ -344,6 +408,10 @@ async fn world() -> World {
     }
     let watcher = env.wallet().await;
     let watcher_token = env.token_account(m.keys.mint, watcher.pubkey()).await;
+    let mut buyer_bounty_tokens = vec![];
+    for b in &buyers {
+        buyer_bounty_tokens.push(env.token_account(m.keys.mint, b.wallet.pubkey()).await);
+    }
     let reward_mint = env.create_reward_mint(&m).await;
     let terms = RewardTerms {
         active: true,
@@ -373,6 +441,7 @@ async fn world() -> World {
         buyers,
         watcher,
         watcher_token,
+        buyer_bounty_tokens,
         channels: vec![],
     }
 }
@@ -559,8 +628,8 @@ fn step(
             } else if let Some(e) = model.receipt_error(&ch, amount, bytes, true) {
                 Program(e)
             } else {
-                let pay = watcher && bounty && matches!(ch.state, St::Closing(_));
-                model.settle(c, amount, bytes, pay);
+                let pay = watcher && bounty && model.in_bounty_phase(&ch);
+                model.watcher += model.settle(c, amount, bytes, pay);
                 Ok
             };
             (expect, ixs, vec![key])
@@ -586,22 +655,28 @@ fn step(
             (expect, ixs, vec![p.authority.insecure_clone()])
         }
         Op::SettleMany { provider } => {
-            // The provider's newest receipt on each live channel where it would be accepted.
+            // The provider's newest receipt on each live channel where it would be accepted,
+            // and on channels where someone settled as much or more first: the program skips
+            // those instead of failing the batch.
             let mut entries = vec![];
             for (c, ch) in model.channels.clone().iter().enumerate() {
                 let Some(&(amount, bytes)) = ch.signed.last() else {
                     continue;
                 };
+                let stale = amount <= ch.settled;
                 if ch.provider != provider
                     || ch.state == St::Closed
-                    || model.receipt_error(ch, amount, bytes, true).is_some()
+                    || matches!(ch.state, St::Closing(d) if model.now >= d)
+                    || (!stale && model.receipt_error(ch, amount, bytes, true).is_some())
                 {
                     continue;
                 }
                 if entries.len() == 6 {
                     break;
                 }
-                model.settle(c, amount, bytes, false);
+                if !stale {
+                    model.settle(c, amount, bytes, false);
+                }
                 entries.push((
                     w.channels[c].keys.channel,
                     w.channels[c].receipt(amount, bytes),
@@ -617,7 +692,6 @@ fn step(
                 p.provider,
                 &entries,
                 None,
-                Some(pda::reward_pool(&mk.market)),
             )];
             (Ok, ixs, vec![p.authority.insecure_clone()])
         }
@@ -679,10 +753,13 @@ fn step(
             let expect = match ch.state {
                 St::Closed => Code(Anchor::AccountNotInitialized.into()),
                 St::Closing(deadline) if model.now >= deadline => Program(E::DisputeWindowElapsed),
-                _ => match last.and_then(|(a, b)| model.receipt_error(&ch, a, b, true)) {
+                _ => match last
+                    .filter(|(a, _)| *a > ch.settled) // an already-settled one is skipped
+                    .and_then(|(a, b)| model.receipt_error(&ch, a, b, true))
+                {
                     Some(e) => Program(e),
                     None => {
-                        if let Some((a, b)) = last {
+                        if let Some((a, b)) = last.filter(|(a, _)| *a > ch.settled) {
                             model.settle(c, a, b, false);
                         }
                         let ch = &mut model.channels[c];
@@ -850,8 +927,103 @@ fn step(
             };
             (expect, ixs, vec![p.authority.insecure_clone()])
         }
+        Op::BuyerSettle {
+            channel,
+            amount_delta,
+            bytes,
+            bounty,
+            close_first,
+        } => {
+            let Some(c) = pick(channel) else {
+                return (Skip, vec![], vec![]);
+            };
+            let ch = model.channels[c].clone();
+            let amount = ch.settled.saturating_add(amount_delta);
+            let bytes = match bytes {
+                BuyerBytes::Max => u64::MAX,
+                BuyerBytes::Zero => 0,
+                BuyerBytes::Plus(d) => ch.settled_bytes.saturating_add(d),
+            };
+            buyer_settles(w, model, c, amount, bytes, bounty, close_first)
+        }
+        Op::BuyerFrontRun { channel, bounty } => {
+            let Some(c) = pick(channel) else {
+                return (Skip, vec![], vec![]);
+            };
+            let ch = model.channels[c].clone();
+            match model.providers_best(&ch) {
+                Some((amount, bytes)) if amount > ch.settled => {
+                    buyer_settles(w, model, c, amount, bytes, bounty, false)
+                }
+                _ => (Skip, vec![], vec![]),
+            }
+        }
         Op::Warp { .. } => (Skip, vec![], vec![]),
     }
+}
+
+/// The buyer of channel `c` settles its own receipt (amount, bytes), optionally asking for
+/// the watcher bounty and optionally requesting the close in the same transaction.
+fn buyer_settles(
+    w: &World,
+    model: &mut Model,
+    c: usize,
+    amount: u64,
+    bytes: u64,
+    bounty: bool,
+    close_first: bool,
+) -> (Expect, Vec<solana_instruction::Instruction>, Vec<Keypair>) {
+    let ch = model.channels[c].clone();
+    let f = &w.channels[c];
+    let b = &w.buyers[ch.buyer];
+    let mut ixs = vec![];
+    if close_first {
+        ixs.push(ix::request_close(b.wallet.pubkey(), &f.keys));
+    }
+    let payout = bounty.then_some(ix::Bounty {
+        market: &w.m.keys,
+        destination: w.buyer_bounty_tokens[ch.buyer],
+    });
+    ixs.push(ix::settle(
+        b.wallet.pubkey(),
+        &f.keys,
+        f.receipt(amount, bytes),
+        payout,
+    ));
+    let keys = vec![b.wallet.insecure_clone()];
+    if ch.state == St::Closed {
+        return (Code(Anchor::AccountNotInitialized.into()), ixs, keys);
+    }
+    // Work on a copy: the transaction is all or nothing.
+    let mut after = model.clone();
+    if close_first {
+        if ch.state != St::Open {
+            return (Program(E::ChannelNotOpen), ixs, keys);
+        }
+        after.channels[c].state = St::Closing(model.now + i64::from(ch.window));
+    }
+    if let Some(e) = after.receipt_error(&after.channels[c], amount, bytes, true) {
+        return (Program(e), ixs, keys);
+    }
+    let pay = bounty && after.in_bounty_phase(&after.channels[c]);
+    let best = model.providers_best(&ch).filter(|(a, _)| *a > ch.settled);
+    let earnings_before = after.earnings[ch.provider];
+    let paid = after.settle(c, amount, bytes, pay);
+    after.buyer_bounties[ch.buyer] += paid;
+    // Invariant 9: a buyer's receipt that makes its provider's best one stale pays the
+    // provider at least as much, unless the provider let half the dispute window pass
+    // (then whoever settles, the buyer included, earns the bounty).
+    if let Some((best_amount, _)) = best.filter(|(a, _)| *a <= amount) {
+        if paid == 0 {
+            let owed = model.split(&ch, best_amount, false).2;
+            assert!(
+                after.earnings[ch.provider] - earnings_before >= owed,
+                "invariant 9: the buyer's receipt paid its provider less than the one it held"
+            );
+        }
+    }
+    *model = after;
+    (Ok, ixs, keys)
 }
 
 /// The program's state equals the model's.
@@ -945,6 +1117,13 @@ async fn compare(w: &World, model: &Model) {
         model.watcher,
         "watcher bounties"
     );
+    for (i, t) in w.buyer_bounty_tokens.iter().enumerate() {
+        assert_eq!(
+            env.token_balance(*t).await,
+            model.buyer_bounties[i],
+            "buyer {i} bounties"
+        );
+    }
     assert_eq!(
         env.token_balance(w.m.keys.treasury).await,
         model.treasury,
@@ -1006,16 +1185,43 @@ async fn run(ops: Vec<Op>) {
                 .await
                 .unwrap_or_else(|| panic!("{what}: channel missing"));
             w.channels.push(ChannelFixture {
-                keys: ix::ChannelKeys {
-                    reward_pool: Some(pda::reward_pool(&w.m.keys.market)),
-                    ..ix::ChannelKeys::from_account(address, &account)
-                },
+                keys: ix::ChannelKeys::from_account(address, &account),
                 id: account.channel_id,
                 signer: keys.last().unwrap().insecure_clone(),
             });
         }
         compare(&w, &model).await;
+        if let Op::BuyerSettle { channel, .. } | Op::BuyerFrontRun { channel, .. } = op {
+            providers_receipt_still_settles(&mut w, &model, channel % model.channels.len()).await;
+        }
     }
+}
+
+/// PROTOCOL invariant 9, checked against the program itself: after a buyer's own settlement,
+/// the highest receipt its provider holds is either paid already (by a higher amount) or
+/// still settles (simulated, so nothing changes).
+async fn providers_receipt_still_settles(w: &mut World, model: &Model, c: usize) {
+    let ch = &model.channels[c];
+    if ch.state == St::Closed || matches!(ch.state, St::Closing(d) if model.now >= d) {
+        return;
+    }
+    let Some((amount, bytes)) = model.providers_best(ch).filter(|(a, _)| *a > ch.settled) else {
+        return;
+    };
+    let p = &w.providers[ch.provider];
+    let f = &w.channels[c];
+    let ix = ix::settle(
+        p.authority.pubkey(),
+        &f.keys,
+        f.receipt(amount, bytes),
+        None,
+    );
+    let authority = p.authority.insecure_clone();
+    assert_eq!(
+        w.env.simulate(&[ix], &[&authority]).await,
+        Result::Ok(()),
+        "invariant 9: the provider's receipt ({amount}, {bytes}) of channel {c} no longer settles"
+    );
 }
 
 proptest! {

@@ -29,11 +29,9 @@ async fn scene(terms: RewardTerms) -> (Scene, Pubkey) {
     (s, mint)
 }
 
-/// A channel whose settlements carry the reward pool.
+/// A channel of the scene's market (every settlement carries the market's reward pool).
 async fn rewarded_channel(s: &mut Scene, amount: u64) -> ChannelFixture {
-    let mut c = s.open(amount).await;
-    c.keys.reward_pool = Some(pda::reward_pool(&s.m.keys.market));
-    c
+    s.open(amount).await
 }
 
 async fn claim(s: &mut Scene, p: &ProviderFixture, mint: Pubkey) -> Result<(), u32> {
@@ -138,52 +136,15 @@ async fn only_paid_bytes_earn_rewards() {
     s.settle(&c, 5 * UNIT, 10 * GIB).await;
     let pm = s.env.provider_market(&s.m, &s.p).await;
     assert_eq!((pm.reward_accrued, pm.rewarded_bytes), (5 * R, 5 * GIB));
-    // 2 more tokens and no more bytes (unpaid bytes do not exist; paid-for nothing earns nothing).
+    // 2 more tokens and no more bytes: rewards are cumulative, so bytes that were underpaid
+    // earn once they are paid for (7 tokens for 10 GiB: 7 GiB count, as if settled at once).
     s.settle(&c, 7 * UNIT, 10 * GIB).await;
-    assert_eq!(
-        s.env.provider_market(&s.m, &s.p).await.reward_accrued,
-        5 * R
-    );
-    // A settlement without the pool account accrues nothing.
-    let mut bare = c.keys;
-    bare.reward_pool = None;
-    let ix = ix::settle(
-        s.p.authority.pubkey(),
-        &bare,
-        c.receipt(9 * UNIT, 12 * GIB),
-        None,
-    );
-    s.env.must(&[ix], &[&s.p.authority]).await;
-    assert_eq!(
-        s.env.provider_market(&s.m, &s.p).await.reward_accrued,
-        5 * R
-    );
-    // A pool of another market is refused.
-    let other = s.env.create_market(TOKEN).await;
-    let mint = s.env.create_reward_mint(&other).await;
-    s.env
-        .must(
-            &[ix::configure_rewards(
-                other.admin.pubkey(),
-                other.keys.market,
-                mint,
-                TOKEN,
-                terms(),
-            )],
-            &[&other.admin],
-        )
-        .await;
-    let mut wrong = c.keys;
-    wrong.reward_pool = Some(pda::reward_pool(&other.keys.market));
-    let ix = ix::settle(
-        s.p.authority.pubkey(),
-        &wrong,
-        c.receipt(10 * UNIT, 13 * GIB),
-        None,
-    );
-    s.env
-        .must_fail(&[ix], &[&s.p.authority], SettlementError::WrongRewardPool)
-        .await;
+    let pm = s.env.provider_market(&s.m, &s.p).await;
+    assert_eq!((pm.reward_accrued, pm.rewarded_bytes), (7 * R, 7 * GIB));
+    // Paying for bytes that were never received earns nothing.
+    s.settle(&c, 12 * UNIT, 10 * GIB).await;
+    let pm = s.env.provider_market(&s.m, &s.p).await;
+    assert_eq!((pm.reward_accrued, pm.rewarded_bytes), (10 * R, 10 * GIB));
 }
 
 #[tokio::test]
@@ -209,8 +170,7 @@ async fn no_rewards_on_fee_free_channels_or_from_an_inactive_pool() {
     .await;
     let p = env.provider(&m).await;
     let b = env.funded_buyer(&m, 10 * UNIT).await;
-    let mut c = env.open_channel(&m, &b, &p, 10 * UNIT, HOUR as u32).await;
-    c.keys.reward_pool = Some(pda::reward_pool(&m.keys.market));
+    let c = env.open_channel(&m, &b, &p, 10 * UNIT, HOUR as u32).await;
     env.must(
         &[ix::settle(
             p.authority.pubkey(),
@@ -341,11 +301,10 @@ async fn the_emission_cap_holds_under_concurrent_claims() {
     for _ in 0..3 {
         let p = s.env.provider(&s.m).await;
         let b = s.env.funded_buyer(&s.m, 10 * UNIT).await;
-        let mut c = s
+        let c = s
             .env
             .open_channel(&s.m, &b, &p, 10 * UNIT, HOUR as u32)
             .await;
-        c.keys.reward_pool = Some(pda::reward_pool(&s.m.keys.market));
         let ix = ix::settle(
             p.authority.pubkey(),
             &c.keys,
@@ -436,11 +395,10 @@ async fn the_break_even_of_wash_trading() {
             &[&s.p.authority],
         )
         .await;
-    let mut c = s
+    let c = s
         .env
         .open_channel(&s.m, &self_buyer, &s.p, 10 * UNIT, HOUR as u32)
         .await;
-    c.keys.reward_pool = Some(pda::reward_pool(&s.m.keys.market));
     let ix = ix::settle(
         s.p.authority.pubkey(),
         &c.keys,

@@ -74,8 +74,6 @@ pub struct SettleGroup<'a> {
     /// The Provider account.
     pub provider: Pubkey,
     pub bounty: Option<ix::Bounty<'a>>,
-    /// The market's reward pool, when it has one.
-    pub reward_pool: Option<Pubkey>,
     /// Compute-budget instructions for a given unit limit (the client's).
     pub compute_budget: &'a dyn Fn(u32) -> Vec<Instruction>,
 }
@@ -90,7 +88,6 @@ impl SettleGroup<'_> {
             self.provider,
             entries,
             self.bounty,
-            self.reward_pool,
         ));
         ixs
     }
@@ -146,10 +143,11 @@ impl SettleGroup<'_> {
     }
 
     /// The transaction-size model of this layout: (bytes without channels, bytes per
-    /// channel), from the exact sizes with one and two channels.
+    /// channel), from the exact sizes with two and three channels (with one, the instruction
+    /// data is still short enough for a one-byte length prefix, which would skew the slope).
     pub fn size_model(
         &self,
-        channels: &[Pubkey; 2],
+        channels: &[Pubkey; 3],
         tables: &[AddressLookupTableAccount],
     ) -> Result<(usize, usize), ClientError> {
         let widest = ReceiptArgs {
@@ -157,18 +155,12 @@ impl SettleGroup<'_> {
             bytes: u64::MAX,
             signature: [0xff; 64],
         };
-        let one = measure(
-            &self.payer,
-            &self.instructions(&[(channels[0], widest)]),
-            tables,
-        )?
-        .0;
-        let two = measure(
-            &self.payer,
-            &self.instructions(&[(channels[0], widest), (channels[1], widest)]),
-            tables,
-        )?
-        .0;
-        Ok((2 * one - two, two - one))
+        let size = |k: usize| -> Result<usize, ClientError> {
+            let entries: Vec<_> = channels[..k].iter().map(|c| (*c, widest)).collect();
+            Ok(measure(&self.payer, &self.instructions(&entries), tables)?.0)
+        };
+        let (two, three) = (size(2)?, size(3)?);
+        let per_channel = three - two;
+        Ok((two - 2 * per_channel, per_channel))
     }
 }

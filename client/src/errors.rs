@@ -70,6 +70,26 @@ impl ClientError {
         }
     }
 
+    /// Whether trying the same thing again may succeed: the cluster could not be reached or
+    /// answered with an error of its own, the blockhash expired, or an account was locked by
+    /// another transaction. A program's refusal is not transient.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Chain(_) | ClientError::Io(_) => true,
+            ClientError::Transaction { error, .. } => matches!(
+                error,
+                TransactionError::BlockhashNotFound
+                    | TransactionError::AccountInUse
+                    | TransactionError::WouldExceedMaxBlockCostLimit
+                    | TransactionError::WouldExceedMaxAccountCostLimit
+                    | TransactionError::WouldExceedMaxVoteCostLimit
+                    | TransactionError::WouldExceedAccountDataBlockLimit
+                    | TransactionError::ClusterMaintenance
+            ),
+            _ => false,
+        }
+    }
+
     /// The custom error code, if the failure was a program error.
     pub fn code(&self) -> Option<u32> {
         match self {

@@ -58,12 +58,10 @@ pub struct ChannelKeys {
     /// The Provider account.
     pub provider: Pubkey,
     pub rent_payer: Pubkey,
-    /// The market's reward pool, when it has one: settlements then accrue rewards.
-    pub reward_pool: Option<Pubkey>,
 }
 
 impl ChannelKeys {
-    /// The channel's addresses; set `reward_pool` when the market has rewards.
+    /// The channel's addresses.
     pub fn from_account(channel: Pubkey, account: &Channel) -> Self {
         ChannelKeys {
             channel,
@@ -71,12 +69,17 @@ impl ChannelKeys {
             buyer: account.buyer,
             provider: account.provider,
             rent_payer: account.rent_payer,
-            reward_pool: None,
         }
     }
 
     pub fn provider_market(&self) -> Pubkey {
         pda::provider_market(&self.market, &self.provider)
+    }
+
+    /// The market's reward pool address: every settlement passes it, whether or not the
+    /// market has rewards.
+    pub fn reward_pool(&self) -> Pubkey {
+        pda::reward_pool(&self.market)
     }
 }
 
@@ -262,12 +265,12 @@ pub fn settle(
             channel: c.channel,
             provider: c.provider,
             provider_market: c.provider_market(),
+            reward_pool: c.reward_pool(),
             market: bounty.map(|b| b.market.market),
             vault: bounty.map(|b| b.market.vault),
             mint: bounty.map(|b| b.market.mint),
             bounty_destination: bounty.map(|b| b.destination),
             token_program: bounty.map(|b| b.market.token_program),
-            reward_pool: c.reward_pool,
         },
         data::Settle { receipt },
     )
@@ -281,19 +284,18 @@ pub fn settle_many(
     provider: Pubkey,
     entries: &[(Pubkey, ReceiptArgs)],
     bounty: Option<Bounty>,
-    reward_pool: Option<Pubkey>,
 ) -> Instruction {
     let mut ix = build(
         acc::SettleMany {
             settler,
             provider,
             provider_market: pda::provider_market(&market, &provider),
+            reward_pool: pda::reward_pool(&market),
             market: bounty.map(|b| b.market.market),
             vault: bounty.map(|b| b.market.vault),
             mint: bounty.map(|b| b.market.mint),
             bounty_destination: bounty.map(|b| b.destination),
             token_program: bounty.map(|b| b.market.token_program),
-            reward_pool,
         },
         data::SettleMany {
             receipts: entries.iter().map(|(_, r)| *r).collect(),
@@ -344,7 +346,7 @@ pub fn close_by_provider(
             buyer: c.buyer,
             provider_market: c.provider_market(),
             rent_payer: c.rent_payer,
-            reward_pool: c.reward_pool,
+            reward_pool: c.reward_pool(),
         },
         data::CloseByProvider { final_receipt },
     )

@@ -1,11 +1,15 @@
 //! The watcher: keeps every channel in a receipt store settled, so that no provider loses
 //! money to a deadline. Any key can run one: the provider itself, or a third party holding
-//! copies of the provider's receipts, who earns the provider's bounty on closing channels.
+//! copies of the provider's receipts, who earns the provider's bounty on closing channels in
+//! the second half of their dispute window.
 //!
 //! Each poll reads the chain and the store afresh; everything it decides from is on disk or
-//! on-chain, so a restart loses nothing and never settles twice.
+//! on-chain, so a restart loses nothing and never settles twice. A poll never stops at the
+//! first problem: a channel that cannot be read or a batch that is refused is reported in its
+//! row and the rest goes on (see [`settle_due`]); [`Watcher::run`] keeps polling until it is
+//! told to stop.
 use crate::{
-    commands::settle::{refresh, settle_due, Due, SettleRow},
+    commands::settle::{refresh_retrying, settle_due, settleable, Due, Retry, SettleRow},
     errors::ClientError,
     receipts::store::ReceiptStore,
     Chain, Client,
@@ -14,16 +18,20 @@ use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::state::ChannelState;
 use serde::Serialize;
 use solana_message::AddressLookupTableAccount;
+use solana_signer::Signer;
+use std::{future::Future, time::Duration};
 
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct WatchPolicy {
-    /// A closing channel is settled as soon as it is seen; within this many seconds of its
+    /// A closing channel is settled as soon as it is due; within this many seconds of its
     /// deadline it is reported as late (and still settled while the deadline has not passed).
     pub margin_secs: i64,
     /// An open channel is settled once this much (base units) is unsettled...
     pub min_unsettled: u64,
     /// ...or once an unsettled amount has waited this long (seconds).
     pub max_age_secs: i64,
+    /// Retries of transient failures within a poll.
+    pub retry: Retry,
 }
 
 impl Default for WatchPolicy {
@@ -32,6 +40,7 @@ impl Default for WatchPolicy {
             margin_secs: 120,
             min_unsettled: 1,
             max_age_secs: 3_600,
+            retry: Retry::default(),
         }
     }
 }
@@ -46,49 +55,70 @@ pub struct Watcher<C: Chain> {
     pub bounty_to: Option<Pubkey>,
 }
 
+/// What one round of [`Watcher::run`] did.
+#[derive(Debug)]
+pub enum Round {
+    /// The poll ran: one row per channel it acted on or could not act on.
+    Polled(Vec<SettleRow>),
+    /// The poll could not start (the cluster could not be reached); the next round waits
+    /// longer.
+    Failed(ClientError),
+}
+
 impl<C: Chain> Watcher<C> {
-    /// One pass over every channel of the store.
+    /// One pass over every channel of the store. Fails only when the cluster's clock cannot
+    /// be read at all; anything that goes wrong with one channel or one batch is a row.
     pub async fn poll(&mut self) -> Result<Vec<SettleRow>, ClientError> {
-        let now = self.client.chain.clock().await?.unix_timestamp;
+        let retry = self.policy.retry;
+        let now = retry
+            .run(|| self.client.chain.clock())
+            .await?
+            .unix_timestamp;
+        // A third party is paid a bounty only from the middle of a forced close on.
+        let for_bounty = self.bounty_to.is_some();
         let mut rows = vec![];
         let mut due = vec![];
         for stored in self.store.channels().into_iter().filter(|c| !c.closed) {
             let channel = stored.terms.channel;
-            let Some(on_chain) = refresh(&self.client, &mut self.store, &channel).await? else {
-                rows.push(row(&channel, "closed"));
-                continue;
-            };
-            let Some(receipt) = self
-                .store
-                .best(&channel)
-                .filter(|b| b.receipt.amount > on_chain.settled)
-            else {
-                continue;
-            };
-            if on_chain.state == ChannelState::Closing {
-                if now >= on_chain.close_deadline {
-                    // Too late: the program would refuse it. Never submit after the deadline.
-                    rows.push(row(&channel, "deadline passed"));
+            let on_chain =
+                match refresh_retrying(&self.client, &mut self.store, &channel, retry).await {
+                    Ok(Some(c)) => c,
+                    Ok(None) => {
+                        rows.push(SettleRow::plain(&channel, "closed"));
+                        continue;
+                    }
+                    Err(e) => {
+                        rows.push(SettleRow {
+                            error: Some(e.to_string()),
+                            ..SettleRow::plain(&channel, "failed")
+                        });
+                        continue;
+                    }
+                };
+            let d = match settleable(&self.store, channel, on_chain, now) {
+                Ok(d) => d,
+                Err("nothing new") => continue,
+                Err(outcome) => {
+                    rows.push(SettleRow::plain(&channel, outcome));
                     continue;
                 }
-                if now + self.policy.margin_secs >= on_chain.close_deadline {
-                    rows.push(row(&channel, "late: inside the safety margin"));
+            };
+            if d.on_chain.state == ChannelState::Closing {
+                let deadline = d.on_chain.close_deadline;
+                let late = now + self.policy.margin_secs >= deadline;
+                let bounty_from = deadline - i64::from(d.on_chain.dispute_window_secs / 2);
+                if for_bounty && now < bounty_from && !late {
+                    rows.push(SettleRow::plain(&channel, "waiting for the bounty phase"));
+                    continue;
                 }
-                due.push(Due {
-                    channel,
-                    on_chain,
-                    receipt,
-                });
+                if late {
+                    rows.push(SettleRow::plain(&channel, "late: inside the safety margin"));
+                }
+                due.push(d);
                 continue;
             }
-            let since = self.store.mark_pending(&channel, now)?;
-            let unsettled = receipt.receipt.amount - on_chain.settled;
-            if unsettled >= self.policy.min_unsettled || now - since >= self.policy.max_age_secs {
-                due.push(Due {
-                    channel,
-                    on_chain,
-                    receipt,
-                });
+            if self.open_channel_due(&d, now)? {
+                due.push(d);
             }
         }
         rows.extend(
@@ -98,20 +128,54 @@ impl<C: Chain> Watcher<C> {
                 due,
                 &self.tables,
                 self.bounty_to,
+                retry,
             )
-            .await?,
+            .await,
         );
         Ok(rows)
     }
-}
 
-fn row(channel: &Pubkey, outcome: &'static str) -> SettleRow {
-    SettleRow {
-        channel: channel.to_string(),
-        outcome,
-        amount: None,
-        bytes: None,
-        signature: None,
-        batch: None,
+    /// An open channel is settled once enough is unsettled or it has waited long enough.
+    fn open_channel_due(&mut self, d: &Due, now: i64) -> Result<bool, ClientError> {
+        let since = self.store.mark_pending(&d.channel, now)?;
+        let unsettled = d.receipt.receipt.amount - d.on_chain.settled;
+        Ok(unsettled >= self.policy.min_unsettled || now - since >= self.policy.max_age_secs)
+    }
+
+    /// Polls every `interval` until `stop` completes, handing each round to `report`. A round
+    /// that could not start is retried after a backoff that doubles up to `interval` times 8;
+    /// nothing else ends the loop.
+    pub async fn run(
+        &mut self,
+        interval: Duration,
+        stop: impl Future<Output = ()>,
+        mut report: impl FnMut(Round),
+    ) {
+        tokio::pin!(stop);
+        let mut failures = 0u32;
+        loop {
+            let wait = match self.poll().await {
+                Ok(rows) => {
+                    failures = 0;
+                    report(Round::Polled(rows));
+                    interval
+                }
+                Err(e) => {
+                    failures += 1;
+                    report(Round::Failed(e));
+                    interval.min(Duration::from_secs(1)) * 2u32.pow(failures.min(3))
+                }
+            };
+            tokio::select! {
+                biased;
+                _ = &mut stop => return,
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// The watcher's signing key.
+    pub fn key(&self) -> Pubkey {
+        self.client.payer().pubkey()
     }
 }

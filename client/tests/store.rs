@@ -68,12 +68,11 @@ fn accepts_only_verified_growing_receipts_within_the_deposit() {
             best: 100
         })
     );
+    // Fewer bytes than the best receipt: the amount alone decides (PROTOCOL v2 §4), as
+    // on-chain, so a buyer cannot make the provider refuse a better-paying receipt.
     assert_eq!(
         store.accept(&f.receipt(200, 999)).unwrap(),
-        Err(Rejected::BytesDecreased {
-            bytes: 999,
-            best: 1_000
-        })
+        Ok(Accepted::New { previous: 100 })
     );
     assert_eq!(
         store.accept(&f.receipt(1_001, 5_000)).unwrap(),
@@ -91,7 +90,7 @@ fn accepts_only_verified_growing_receipts_within_the_deposit() {
     for bad in [forged, tampered, moved] {
         assert_eq!(store.accept(&bad).unwrap(), Err(Rejected::InvalidSignature));
     }
-    assert_eq!(store.best(&f.terms.channel).unwrap(), f.receipt(100, 1_000));
+    assert_eq!(store.best(&f.terms.channel).unwrap(), f.receipt(200, 999));
 
     // A top-up raises the deposit; it never lowers it.
     store

@@ -1,8 +1,10 @@
 //! Watchers: a third party settles a closing channel for an offline provider and earns the
 //! bounty; nobody submits after a deadline; a restarted watcher loses nothing and settles
-//! nothing twice; open channels are settled by policy.
+//! nothing twice; open channels are settled by policy; a flaky cluster, a refused batch and a
+//! bad channel stop nothing.
 mod common;
 use anchor_lang::prelude::Pubkey;
+use bandwidth_client::{chain::Sent, commands::settle::Retry, errors::ClientError};
 use bandwidth_client::{
     commands::{buyer, channel, market, provider},
     pda,
@@ -17,7 +19,10 @@ use bandwidth_client::{
 };
 use bandwidth_settlement::state::{Channel, ProviderMarket};
 use common::*;
+use solana_account::Account;
 use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 struct Market<'a> {
     market: Pubkey,
@@ -101,6 +106,14 @@ async fn a_watcher_settles_for_an_offline_provider_and_earns_the_bounty() {
         tables: vec![],
         bounty_to: Some(bounty_to),
     };
+    // The first half of the window is the provider's: a third party waits for the second.
+    let rows = watch.poll().await.unwrap();
+    assert_eq!(
+        (rows.len(), rows[0].outcome),
+        (1, "waiting for the bounty phase")
+    );
+    assert_eq!(watch.client.stats().transactions, 0);
+    w.chain.advance_time(1_800).await.unwrap();
     let rows = watch.poll().await.unwrap();
     assert_eq!((rows.len(), rows[0].outcome), (1, "settled"));
     // 6 tokens: fee 0.15, provider share 5.85, bounty 5 % of it.
@@ -121,7 +134,7 @@ async fn a_watcher_settles_for_an_offline_provider_and_earns_the_bounty() {
     );
     // Nothing left to do; after the deadline anyone finalizes and the buyer gets the rest.
     assert!(watch.poll().await.unwrap().is_empty());
-    w.chain.advance_time(3_600).await.unwrap();
+    w.chain.advance_time(1_800).await.unwrap();
     channel::finalize(&watch.client, &ch).await.unwrap();
     assert_eq!(
         buyer::show(&b, &m.market, &b.payer().pubkey())
@@ -296,6 +309,7 @@ async fn open_channels_are_settled_by_threshold_or_age() {
         min_unsettled: 5 * UNIT,
         max_age_secs: 600,
         margin_secs: 120,
+        ..Default::default()
     };
     let mut watch = Watcher {
         client: m.provider,
@@ -326,4 +340,207 @@ async fn open_channels_are_settled_by_threshold_or_age() {
     let c: Channel = watch.client.require(&ch, "channel").await.unwrap();
     assert_eq!(c.settled, 7 * UNIT);
     assert_eq!(watch.store.channel(&ch).unwrap().pending_since, None);
+}
+
+/// A cluster that fails calls (every `every`-th one, and every call in `outage`) the way an
+/// unreachable RPC endpoint does, and where the provider's other process closes a channel
+/// just before the first transaction settling it is sent, so that transaction is refused.
+struct Flaky<'a> {
+    inner: &'a EmbeddedChain,
+    every: u64,
+    outage: std::ops::Range<u64>,
+    calls: AtomicU64,
+    faults: AtomicU64,
+    refused: AtomicU64,
+    close_first: tokio::sync::Mutex<Option<(Pubkey, solana_keypair::Keypair)>>,
+}
+
+impl Flaky<'_> {
+    fn fault(&self) -> Result<(), ClientError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if n.is_multiple_of(self.every) || self.outage.contains(&n) {
+            self.faults.fetch_add(1, Ordering::SeqCst);
+            return Err(ClientError::Chain("injected: connection refused".into()));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Chain for Flaky<'_> {
+    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
+        self.fault()?;
+        self.inner.account(address).await
+    }
+    async fn blockhash(&self, fresh: bool) -> Result<solana_hash::Hash, ClientError> {
+        self.fault()?;
+        self.inner.blockhash(fresh).await
+    }
+    async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {
+        self.fault()?;
+        let mut close_first = self.close_first.lock().await;
+        if let Some((victim, provider)) = close_first.as_ref() {
+            if tx.message.static_account_keys().contains(victim) {
+                let other_process = Client::new(self.inner, provider.insecure_clone());
+                channel::close(&other_process, None, victim).await.unwrap();
+                *close_first = None;
+                let refused = self.inner.send(tx).await;
+                assert!(refused.is_err(), "a batch with a closed channel is refused");
+                self.refused.fetch_add(1, Ordering::SeqCst);
+                return refused;
+            }
+        }
+        self.inner.send(tx).await
+    }
+    async fn clock(&self) -> Result<solana_clock::Clock, ClientError> {
+        self.fault()?;
+        self.inner.clock().await
+    }
+    async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError> {
+        self.fault()?;
+        self.inner.minimum_balance(data_len).await
+    }
+    async fn program_accounts(
+        &self,
+        discriminator: &[u8],
+        offset: usize,
+        key: &Pubkey,
+    ) -> Result<Vec<Pubkey>, ClientError> {
+        self.fault()?;
+        self.inner
+            .program_accounts(discriminator, offset, key)
+            .await
+    }
+}
+
+/// Every closing channel is still settled at its best receipt before its deadline although
+/// every fourth call to the cluster fails, the cluster is down for a stretch, one batch is
+/// refused because the provider's other process closed a channel in it, and one channel's
+/// receipt can never be settled (its store was given a larger deposit than the chain has).
+#[tokio::test]
+async fn a_watcher_survives_a_flaky_cluster_refused_batches_and_a_bad_channel() {
+    let w = World::new().await;
+    let m = market(&w).await;
+    let mut store = ReceiptStore::in_memory().unwrap();
+    let mut opened = vec![];
+    for i in 0..9u64 {
+        let (b, ch, c) = channel(&w, &m).await;
+        let key = m.sessions.load(&ch).unwrap();
+        let mut t = terms(m.market, ch, &c);
+        let amount = if i == 8 {
+            // The bad channel: the store believes in a 20-token deposit; the chain has 10.
+            t.deposit = 20 * UNIT;
+            15 * UNIT
+        } else {
+            (i + 1) * UNIT
+        };
+        store.add_channel(t).unwrap();
+        store
+            .accept(&sign_receipt(&key, &ch, amount, amount << 20))
+            .unwrap()
+            .unwrap();
+        channel::close(&b, None, &ch).await.unwrap(); // every buyer forces a close
+        opened.push((ch, amount));
+    }
+    let deadline = w.chain.clock().await.unwrap().unix_timestamp + 3_600;
+    let victim = opened[4].0;
+    let flaky = Flaky {
+        inner: &w.chain,
+        every: 4,
+        outage: 3..40,
+        calls: AtomicU64::new(0),
+        faults: AtomicU64::new(0),
+        refused: AtomicU64::new(0),
+        close_first: tokio::sync::Mutex::new(Some((victim, m.provider.payer().insecure_clone()))),
+    };
+    let mut watch = Watcher {
+        client: Client::new(&flaky, m.provider.payer().insecure_clone()),
+        store,
+        policy: WatchPolicy {
+            retry: Retry {
+                attempts: 2,
+                backoff_ms: 0,
+            },
+            ..WatchPolicy::default()
+        },
+        tables: vec![],
+        bounty_to: None,
+    };
+    let good: Vec<_> = opened
+        .iter()
+        .filter(|(c, _)| *c != victim)
+        .take(7)
+        .collect();
+    let mut rounds = 0;
+    let mut bad_reported = 0;
+    let mut refusal_seen = false;
+    loop {
+        rounds += 1;
+        assert!(rounds < 50, "the watcher gave up before the deadline");
+        let polled = watch.poll().await;
+        if std::env::var("WATCH_TRACE").is_ok() {
+            eprintln!("round {rounds}: {polled:#?}");
+        }
+        if let Ok(rows) = polled {
+            bad_reported += rows
+                .iter()
+                .filter(|r| r.channel == opened[8].0.to_string())
+                .filter(|r| r.outcome == "exceeds the on-chain deposit")
+                .count();
+            if flaky.refused.load(Ordering::SeqCst) == 1 && !refusal_seen {
+                // The round of the refused batch re-read it and settled the rest at once.
+                refusal_seen = true;
+                let outcome = |c: &Pubkey| {
+                    rows.iter()
+                        .filter(|r| r.channel == c.to_string())
+                        .map(|r| r.outcome)
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(outcome(&victim), ["closed"]);
+                for (ch, _) in &good {
+                    assert_eq!(outcome(ch), ["settled"]);
+                }
+            }
+        }
+        let mut done = true;
+        for (ch, amount) in &good {
+            let c: Channel = m.provider.require(ch, "channel").await.unwrap();
+            done &= c.settled == *amount;
+        }
+        if done {
+            break;
+        }
+        w.chain.advance_time(60).await.unwrap();
+    }
+    let now = w.chain.clock().await.unwrap().unix_timestamp;
+    assert!(
+        now < deadline,
+        "every good channel settled in time ({rounds} rounds)"
+    );
+    assert!(m.provider.chain.account(&victim).await.unwrap().is_none());
+    assert!(bad_reported >= 1, "the bad channel is reported, not sent");
+    let bad: Channel = m.provider.require(&opened[8].0, "channel").await.unwrap();
+    assert_eq!(bad.settled, 0);
+    assert!(
+        flaky.faults.load(Ordering::SeqCst) >= 40,
+        "the cluster did fail"
+    );
+    assert!(rounds >= 2, "the outage cost the watcher at least a round");
+    assert_eq!(
+        flaky.refused.load(Ordering::SeqCst),
+        1,
+        "one batch was refused"
+    );
+    // And the watcher's loop ends only when told to.
+    let mut reports = 0;
+    watch
+        .run(
+            std::time::Duration::from_millis(0),
+            async {
+                tokio::task::yield_now().await;
+            },
+            |_| reports += 1,
+        )
+        .await;
+    assert!(reports >= 1);
 }

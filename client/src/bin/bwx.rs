@@ -12,7 +12,7 @@ use bandwidth_client::{
         sessions::{read_keypair, SessionKeys},
         store::ReceiptStore,
     },
-    watcher::{WatchPolicy, Watcher},
+    watcher::{Round, WatchPolicy, Watcher},
     Client, RpcChain,
 };
 use bandwidth_settlement::instructions::{
@@ -760,10 +760,10 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                 Some(t) => vec![lookup::fetch(&client.chain, &t).await?],
                 None => vec![],
             };
-            print_report!(
-                cli,
-                settle::settle(&client, &mut store, opt_key(c, "channel")?, &tables).await?
-            )
+            let rows = settle::settle(&client, &mut store, opt_key(c, "channel")?, &tables).await?;
+            let ok = !rows.iter().any(|r| r.is_failure());
+            print_report!(cli, rows);
+            return Ok(ok);
         }
         Command::LookupTable(LookupCmd::Create { market: m }) => {
             print_report!(
@@ -796,6 +796,7 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                 margin_secs: *margin,
                 min_unsettled: m.parse(min_unsettled)?,
                 max_age_secs: *max_age,
+                ..WatchPolicy::default()
             };
             let tables = match opt_key(lookup_table, "lookup table")? {
                 Some(t) => vec![lookup::fetch(&client.chain, &t).await?],
@@ -808,16 +809,42 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
                 tables,
                 bounty_to: opt_key(bounty_to, "token account")?,
             };
-            loop {
+            if *once {
                 let rows = watcher.poll().await?;
-                if !rows.is_empty() {
-                    print_report!(cli, rows);
-                }
-                if *once {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_secs(*interval)).await;
+                let ok = !rows.iter().any(|r| r.is_failure());
+                print_report!(cli, rows);
+                return Ok(ok);
             }
+            // Runs until SIGINT or SIGTERM; nothing else stops it (every error is reported and
+            // retried in the next round).
+            let mut round = 0u64;
+            watcher
+                .run(
+                    std::time::Duration::from_secs(*interval),
+                    shutdown_signal(),
+                    |r| {
+                        round += 1;
+                        match r {
+                            Round::Polled(rows) => {
+                                let failed = rows.iter().filter(|r| r.is_failure()).count();
+                                let settled =
+                                    rows.iter().filter(|r| r.outcome == "settled").count();
+                                eprintln!(
+                                    "round {round}: {settled} settled, {failed} failed, {} other",
+                                    rows.len() - settled - failed
+                                );
+                                if !rows.is_empty() {
+                                    print_report!(cli, rows);
+                                }
+                            }
+                            Round::Failed(e) => {
+                                eprintln!("round {round}: cluster unavailable, retrying: {e}")
+                            }
+                        }
+                    },
+                )
+                .await;
+            eprintln!("bwx watch: stopped by signal after {round} rounds");
         }
         Command::Bench => unreachable!("handled above"),
         Command::Earnings(EarningsCmd::Withdraw {
@@ -885,6 +912,23 @@ async fn run(cli: &Cli) -> Result<bool, ClientError> {
         Command::Demo { .. } => unreachable!("handled above"),
     }
     Ok(true)
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("install a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[tokio::main]

@@ -213,7 +213,6 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         market: s.market,
         provider: provider_account,
         bounty: None,
-        reward_pool: None,
         compute_budget: &budget,
     };
     let addresses: Vec<Pubkey> = s.channels.iter().map(|(c, _)| *c).collect();
@@ -243,7 +242,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
     let mut next = 1;
 
     // Legacy transactions.
-    let (base, per_channel) = group.size_model(&[addresses[1], addresses[2]], &[])?;
+    let (base, per_channel) = group.size_model(&[addresses[1], addresses[2], addresses[3]], &[])?;
     let limit = (batch::PACKET_DATA_SIZE - base) / per_channel;
     let k = group.capacity(&addresses[next..], &[])?;
     let size = execute(&s, &group, &s.channels[next..next + k], &[]).await?;
@@ -264,12 +263,16 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
     let mut in_table = vec![
         provider_account,
         pda::provider_market(&s.market, &provider_account),
+        pda::reward_pool(&s.market),
     ];
     in_table.extend(&addresses[next..]);
     let table = lookup::create(&s.provider, &in_table).await?;
     s.chain.advance_slots(1).await?;
     let tables = [lookup::fetch(s.chain, &table).await?];
-    let (base, per_channel) = group.size_model(&[addresses[next], addresses[next + 1]], &tables)?;
+    let (base, per_channel) = group.size_model(
+        &[addresses[next], addresses[next + 1], addresses[next + 2]],
+        &tables,
+    )?;
     let limit = (batch::PACKET_DATA_SIZE - base) / per_channel;
     let k = group.capacity(&addresses[next..], &tables)?;
     let size = execute(&s, &group, &s.channels[next..next + k], &tables).await?;

@@ -216,10 +216,6 @@ pub async fn close<C: Chain>(
         .as_ref()
         .and_then(|s| s.best(channel))
         .filter(|b| b.receipt.amount > c.settled);
-    let k = ChannelKeys {
-        reward_pool: m.reward_pool,
-        ..k
-    };
     let ix = ix::close_by_provider(me, &k, best.as_ref().map(to_args));
     client.send(&[ix], &[], compute::CLOSE_BY_PROVIDER).await?;
     if let Some(store) = store {

@@ -373,7 +373,7 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
         if round == settle_round {
             log("providers settle their best receipts");
             for p in &mut providers {
-                settle::settle(&p.client, &mut p.store, None, &[]).await?;
+                no_failure(settle::settle(&p.client, &mut p.store, None, &[]).await?)?;
             }
         }
         if round == force_round {
@@ -396,7 +396,9 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
             let p = buyers[forced].provider;
             let ch = buyers[forced].channel;
             let provider = &mut providers[p];
-            let rows = settle::settle(&provider.client, &mut provider.store, Some(ch), &[]).await?;
+            let rows = no_failure(
+                settle::settle(&provider.client, &mut provider.store, Some(ch), &[]).await?,
+            )?;
             events.push(format!(
                 "provider {p} settled the closing channel 30 minutes into the window: {} ({})",
                 rows[0].amount.clone().unwrap_or_default(),
@@ -675,4 +677,17 @@ fn gib(bytes: u64) -> String {
 fn short(key: &Pubkey) -> String {
     let s = key.to_string();
     format!("{}…{}", &s[..4], &s[s.len() - 4..])
+}
+
+/// The demo settles on a healthy chain: any refused or failed settlement is a failed demo.
+fn no_failure(rows: Vec<settle::SettleRow>) -> Result<Vec<settle::SettleRow>, ClientError> {
+    match rows.iter().find(|r| r.is_failure()) {
+        Some(r) => Err(ClientError::Invalid(format!(
+            "settling {} was {}: {}",
+            r.channel,
+            r.outcome,
+            r.error.as_deref().unwrap_or("")
+        ))),
+        None => Ok(rows),
+    }
 }

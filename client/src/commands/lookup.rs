@@ -11,15 +11,20 @@ pub struct TableReport {
     pub addresses: usize,
 }
 
-/// The addresses a provider's settlements in `market` touch: its accounts, then its open
-/// channels as the store knows them.
+/// The addresses a provider's settlements in `market` touch: its accounts and the market's
+/// reward pool address (passed by every settlement), then its open channels as the store
+/// knows them.
 pub fn provider_addresses(
     authority: &Pubkey,
     market: &Pubkey,
     store: &ReceiptStore,
 ) -> Vec<Pubkey> {
     let provider = pda::provider(authority);
-    let mut addresses = vec![provider, pda::provider_market(market, &provider)];
+    let mut addresses = vec![
+        provider,
+        pda::provider_market(market, &provider),
+        pda::reward_pool(market),
+    ];
     addresses.extend(
         store
             .channels()

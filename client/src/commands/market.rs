@@ -29,6 +29,56 @@ pub struct MarketReport {
     pub fees_burned: String,
     /// The market's reward pool (`bwx rewards show`), if it has one.
     pub reward_pool: Option<String>,
+    /// The payment mint's Token-2022 extensions, and whether the program's mint policy
+    /// accepts them today (a market created before protocol v2 may hold a mint it would now
+    /// refuse, e.g. one with a close authority: see docs/adr/0008).
+    pub mint_extensions: Vec<String>,
+    pub mint_policy: String,
+}
+
+/// The Token-2022 extensions of `mint` and the mint policy's verdict on them.
+async fn mint_policy<C: Chain>(
+    client: &Client<C>,
+    mint: &Pubkey,
+) -> Result<(Vec<String>, String), ClientError> {
+    use spl_token_2022_interface::{
+        extension::{BaseStateWithExtensions, StateWithExtensions},
+        state::Mint,
+    };
+    let account = client
+        .chain
+        .account(mint)
+        .await?
+        .ok_or(ClientError::NotFound {
+            what: "mint",
+            address: *mint,
+        })?;
+    let extensions = if account.owner == spl_token_2022_interface::ID {
+        StateWithExtensions::<Mint>::unpack(&account.data)
+            .and_then(|m| m.get_extension_types())
+            .map_err(|e| ClientError::Invalid(format!("mint {mint}: {e}")))?
+            .iter()
+            .map(|e| format!("{e:?}"))
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut info_account = account.clone();
+    let key = *mint;
+    let info = anchor_lang::prelude::AccountInfo::new(
+        &key,
+        false,
+        false,
+        &mut info_account.lamports,
+        &mut info_account.data,
+        &account.owner,
+        false,
+    );
+    let verdict = match bandwidth_settlement::mint_policy::check_mint(&info) {
+        Ok(()) => "accepted".to_string(),
+        Err(e) => format!("refused: {e}"),
+    };
+    Ok((extensions, verdict))
 }
 
 pub fn percent(bps: u16) -> String {
@@ -43,6 +93,7 @@ pub async fn report<C: Chain>(
     let now = client.chain.clock().await?.unix_timestamp;
     let vault = super::token_balance(client, &a.vault).await?;
     let pending = a.fee_change_at != 0 && now < a.fee_change_at;
+    let (mint_extensions, mint_policy) = mint_policy(client, &a.mint).await?;
     Ok(MarketReport {
         market: m.address.to_string(),
         mint: a.mint.to_string(),
@@ -65,6 +116,8 @@ pub async fn report<C: Chain>(
         fees_to_treasury: m.ui(a.fees_to_treasury),
         fees_burned: m.ui(a.fees_burned),
         reward_pool: m.reward_pool.map(|p| p.to_string()),
+        mint_extensions,
+        mint_policy,
     })
 }
 

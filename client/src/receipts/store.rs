@@ -73,8 +73,6 @@ pub enum Rejected {
     InvalidSignature,
     #[error("amount {amount} is not above the best receipt's {best}")]
     NotAboveBest { amount: u64, best: u64 },
-    #[error("bytes {bytes} are below the best receipt's {best}: receipts are cumulative")]
-    BytesDecreased { bytes: u64, best: u64 },
     #[error("amount {amount} exceeds the channel deposit {deposit}")]
     ExceedsDeposit { amount: u64, deposit: u64 },
 }
@@ -142,13 +140,6 @@ fn checksum(c: &StoredChannel) -> [u8; 32] {
     h.update([c.closed as u8]);
     h.update(c.pending_since.unwrap_or(i64::MIN).to_le_bytes());
     h.finalize().into()
-}
-
-/// A key the program accepts at open (not small-order, canonical) that is also a point on the
-/// curve, which only decompressing it shows.
-pub fn usable_signer(key: &Pubkey) -> bool {
-    bandwidth_settlement::receipt::is_usable_signer(key)
-        && ed25519_dalek::VerifyingKey::from_bytes(&key.to_bytes()).is_ok_and(|k| !k.is_weak())
 }
 
 fn key(bytes: Vec<u8>) -> Result<Pubkey, ClientError> {
@@ -353,7 +344,7 @@ impl ReceiptStore {
     /// Starts serving a channel, or updates its deposit after a top-up (a deposit never
     /// shrinks; the receipts kept are untouched).
     pub fn add_channel(&mut self, terms: ChannelTerms) -> Result<(), ClientError> {
-        if !usable_signer(&terms.signer) {
+        if !bandwidth_settlement::receipt::is_usable_signer(&terms.signer) {
             return Err(ClientError::Invalid(format!(
                 "channel {} has receipt signer {} that can never sign a valid receipt: do not serve it",
                 terms.channel, terms.signer
@@ -394,16 +385,17 @@ impl ReceiptStore {
         if current.closed {
             return Err(Rejected::ChannelClosed(channel));
         }
-        let (amount, bytes) = (r.receipt.amount, r.receipt.bytes);
+        let amount = r.receipt.amount;
         if let Some(best) = current.best {
             if best == *r {
                 return Ok(Accepted::Duplicate);
             }
         }
-        let (best_amount, best_bytes) = current
+        // The amount alone decides, as on-chain (PROTOCOL §4): bytes are information.
+        let best_amount = current
             .best
-            .map(|b| (b.receipt.amount, b.receipt.bytes))
-            .unwrap_or((current.settled_amount, current.settled_bytes));
+            .map(|b| b.receipt.amount)
+            .unwrap_or(current.settled_amount);
         if amount <= best_amount {
             return Err(Rejected::NotAboveBest {
                 amount,
@@ -414,12 +406,6 @@ impl ReceiptStore {
             return Err(Rejected::ExceedsDeposit {
                 amount,
                 deposit: current.terms.deposit,
-            });
-        }
-        if bytes < best_bytes {
-            return Err(Rejected::BytesDecreased {
-                bytes,
-                best: best_bytes,
             });
         }
         // Last, the expensive part: the same verification the program runs.

@@ -111,7 +111,11 @@ pub enum SettlementError {
     AmountNotAboveSettled,
     #[msg("Receipt amount exceeds the channel deposit")]
     AmountExceedsDeposit,
-    #[msg("Receipt bytes are below the bytes already settled: receipts are cumulative")]
+    /// Not raised since protocol v2 (bytes no longer decide whether a receipt is accepted);
+    /// kept so that every later code keeps its number.
+    #[msg(
+        "Receipt bytes are below the bytes already settled (no longer raised since protocol v2)"
+    )]
     BytesDecreased,
     #[msg("Receipt signature is invalid for this channel, amount, bytes and signer")]
     InvalidReceiptSignature,
@@ -155,4 +159,12 @@ pub enum SettlementError {
     StakeStillUnbonding,
     #[msg("Unbonding delay out of range: choose between 1 day and 365 days")]
     InvalidUnbondingDelay,
+
+    // --- appended in protocol v2 (audit findings) -------------------------------------------
+    #[msg("Mint refused: a close authority could close the empty mint and re-create it at the same address with other extensions; use a mint without one")]
+    MintHasCloseAuthority,
+    #[msg("Mint refused: its freeze authority could switch new token accounts to start frozen (DefaultAccountState); use a mint without that extension or without a freeze authority")]
+    MintDefaultAccountStateMutable,
+    #[msg("Reward pool account missing or wrong: pass the market's reward pool address (PDA of [\"rewards\", market]) whether or not the market has rewards")]
+    RewardPoolMismatch,
 }

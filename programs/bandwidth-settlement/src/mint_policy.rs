@@ -3,6 +3,14 @@
 //! that nobody but the vault's authority can move vault tokens, and that no foreign code runs
 //! on a transfer.
 //!
+//! The mint is checked once, at market creation (and a reward mint when its pool is created),
+//! so the policy also refuses everything that would let a mint change behaviour later
+//! (PROTOCOL invariant 11): a close authority (the empty mint could be closed and re-created at
+//! the same address with any extension; without one a mint can never be closed, and SPL Token
+//! mints never can), and a default account state its freeze authority could switch to frozen.
+//! Extensions can only be added before a mint is initialised, except metadata and group
+//! records, which are harmless. See docs/adr/0008-mints-cannot-change.md.
+//!
 //! A freeze authority is accepted (USDC has one): its holder can freeze the vault. That risk is
 //! documented, not hidden.
 use crate::errors::SettlementError;
@@ -37,19 +45,23 @@ pub fn check_mint(mint: &AccountInfo) -> Result<()> {
 fn check_extension(state: &StateWithExtensions<Mint>, extension: ExtensionType) -> Result<()> {
     use ExtensionType as E;
     match extension {
-        // Metadata, grouping and a close authority (a mint with supply cannot be closed) do
-        // not affect balances or transfers.
+        // Metadata and grouping do not affect balances or transfers.
         E::MetadataPointer
         | E::TokenMetadata
         | E::GroupPointer
         | E::TokenGroup
         | E::GroupMemberPointer
-        | E::TokenGroupMember
-        | E::MintCloseAuthority => Ok(()),
+        | E::TokenGroupMember => Ok(()),
+        // A mint with a close authority and no supply can be closed and re-created at the same
+        // address with a permanent delegate: the vault would be drained.
+        E::MintCloseAuthority => err!(SettlementError::MintHasCloseAuthority),
         E::DefaultAccountState => {
             let default = state.get_extension::<DefaultAccountState>()?;
             if default.state == AccountState::Frozen as u8 {
                 err!(SettlementError::MintDefaultAccountStateFrozen)
+            } else if state.base.freeze_authority.is_some() {
+                // The freeze authority may switch the default to frozen at any time.
+                err!(SettlementError::MintDefaultAccountStateMutable)
             } else {
                 Ok(())
             }

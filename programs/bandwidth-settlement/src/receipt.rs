@@ -119,18 +119,44 @@ const SMALL_ORDER: [[u8; 32]; 8] = {
     t
 };
 
-/// Whether `key` could ever sign a receipt the program accepts. Strict verification refuses
-/// small-order keys and non-canonical encodings (y ≥ p), so a channel registered with one could
-/// never be settled: `open_channel` refuses them. (A key that is not on the curve at all is
-/// not detectable without decompressing it; a provider's client checks that before serving.)
+/// Whether `key` could ever sign a receipt the program accepts: exactly the key checks of
+/// `verify_strict`, so that `open_channel` can refuse a channel that could never be settled.
+///
+/// The verifier refuses a key that is not a canonical RFC 8032 encoding (y >= p, or x = 0
+/// with its sign bit set: the "negative zero" encodings of y = 1 and y = p - 1), a canonical
+/// encoding of one of the eight small-order points, and a y that is not on the curve. The
+/// last check decompresses the point: the `sol_curve_validate_point` syscall on-chain
+/// (~160 CU), curve25519-dalek natively. `tests::usable_signers_are_exactly_the_verifiers_keys`
+/// checks this against the verifier itself over every encoding of every small-order point and
+/// many random keys.
+// solana-curve25519 3.x marks its API deprecated ahead of an "unstable API" feature gate in
+// 4.x; 3.1 is what this program builds against.
+#[allow(deprecated)]
 pub fn is_usable_signer(key: &Pubkey) -> bool {
     let k = key.to_bytes();
-    if SMALL_ORDER.contains(&k) {
+    is_canonical_encoding(&k)
+        && !SMALL_ORDER.contains(&k)
+        && solana_curve25519::edwards::validate_edwards(
+            &solana_curve25519::edwards::PodEdwardsPoint(k),
+        )
+}
+
+/// RFC 8032 canonical point encoding: y < p = 2^255 - 19, and no sign bit on x = 0.
+fn is_canonical_encoding(k: &[u8; 32]) -> bool {
+    // The top 250 bits of y all ones: y is p - 1 (0xec), p .. 2^255 - 1 (0xed..), or less.
+    let y_top_ones = (k[31] & 0x7f) == 0x7f && k[1..31].iter().all(|b| *b == 0xff);
+    if y_top_ones && k[0] >= 0xed {
         return false;
     }
-    // y ≥ p = 2^255 - 19 is non-canonical: top 250 bits all ones and the low byte ≥ 0xed.
-    let y_top_ones = (k[31] & 0x7f) == 0x7f && k[1..31].iter().all(|b| *b == 0xff);
-    !(y_top_ones && k[0] >= 0xed)
+    if k[31] & 0x80 != 0 {
+        // x = 0 exactly at y = 1 and y = p - 1.
+        let y_is_one = k[0] == 1 && k[1..31].iter().all(|b| *b == 0) && k[31] & 0x7f == 0;
+        let y_is_minus_one = y_top_ones && k[0] == 0xec;
+        if y_is_one || y_is_minus_one {
+            return false;
+        }
+    }
+    true
 }
 
 impl Receipt {
@@ -218,19 +244,96 @@ mod tests {
         assert_eq!(r.message(), m);
     }
 
-    #[test]
-    fn unusable_signers_are_recognised() {
-        assert!(!is_usable_signer(&Pubkey::default()));
-        for t in SMALL_ORDER {
-            assert!(!is_usable_signer(&Pubkey::new_from_array(t)));
+    /// The verifier's own answer to "can this key ever sign?": with the challenge fixed at
+    /// zero, `[s]B = R + [0]A` holds for R = B, s = 1, so `verify_prehashed_strict` accepts
+    /// iff the key passes every check the verifier makes of a key.
+    fn verifier_accepts_key(key: &[u8; 32]) -> bool {
+        const B: [u8; 32] = [
+            0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+            0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+            0x66, 0x66, 0x66, 0x66,
+        ];
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(&B);
+        sig[32] = 1;
+        let key = brine_ed25519::Address::new_from_array(*key);
+        brine_ed25519::verify_prehashed_strict(&key, &sig, &[0u8; 64]).is_ok()
+    }
+
+    /// y + p as a 32-byte little-endian encoding, if it is below 2^255 (sign bit kept).
+    fn plus_p(k: [u8; 32]) -> Option<[u8; 32]> {
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        let mut out = [0u8; 32];
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let y = if i == 31 { k[i] & 0x7f } else { k[i] };
+            let sum = u16::from(y) + u16::from(p[i]) + carry;
+            out[i] = sum as u8;
+            carry = sum >> 8;
         }
-        let mut above_p = [0xffu8; 32];
-        above_p[31] = 0x7f;
-        above_p[0] = 0xed; // y = p
-        assert!(!is_usable_signer(&Pubkey::new_from_array(above_p)));
-        above_p[0] = 0xec; // y = p - 1: canonical (and of order 2, listed above)
-        assert!(!is_usable_signer(&Pubkey::new_from_array(above_p)));
-        assert!(is_usable_signer(&Pubkey::new_from_array([7u8; 32])));
+        (out[31] & 0x80 == 0 && carry == 0).then(|| {
+            out[31] |= k[31] & 0x80;
+            out
+        })
+    }
+
+    #[test]
+    fn usable_signers_are_exactly_the_verifiers_keys() {
+        let mut keys: Vec<[u8; 32]> = vec![];
+        // Every small-order point in every encoding: canonical, sign bit flipped, y + p.
+        for t in SMALL_ORDER {
+            for k in [t, {
+                let mut f = t;
+                f[31] ^= 0x80;
+                f
+            }] {
+                keys.push(k);
+                keys.extend(plus_p(k));
+            }
+        }
+        // y = 0 (two points) and y = 1 have aliases above p, in both signs.
+        assert_eq!(keys.len(), 8 * 2 + 3 * 2);
+        // Every non-canonical y (p ..= 2^255 - 1), both signs.
+        for low in 0xed..=0xffu8 {
+            for sign in [0x7f, 0xff] {
+                let mut k = [0xffu8; 32];
+                k[0] = low;
+                k[31] = sign;
+                keys.push(k);
+            }
+        }
+        // Ordinary keys, and random bytes (about half of them are not on the curve).
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut k = [0u8; 32];
+            for chunk in k.chunks_mut(8) {
+                x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                let mut z = x;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+            }
+            keys.push(k);
+        }
+        let mut usable = 0;
+        for k in &keys {
+            let ours = is_usable_signer(&Pubkey::new_from_array(*k));
+            assert_eq!(ours, verifier_accepts_key(k), "key {k:02x?}");
+            usable += usize::from(ours);
+        }
+        // The random keys do exercise both answers.
+        assert!(usable > 8_000 && usable < 12_000, "{usable} usable");
+        // The two encodings the check used to miss.
+        let mut negative_one = [0u8; 32];
+        negative_one[0] = 1;
+        negative_one[31] = 0x80;
+        let mut negative_minus_one = [0xffu8; 32];
+        negative_minus_one[0] = 0xec;
+        for k in [negative_one, negative_minus_one] {
+            assert!(!is_usable_signer(&Pubkey::new_from_array(k)));
+        }
     }
 
     #[test]

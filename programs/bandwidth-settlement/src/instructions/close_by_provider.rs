@@ -2,7 +2,7 @@ use crate::{
     errors::SettlementError,
     instructions::{
         finalize_close::refund_to_buyer,
-        settle::{apply_and_credit, check_reward_pool, emit_settled, ReceiptArgs},
+        settle::{apply_and_credit, emit_settled, ReceiptArgs},
     },
     state::*,
 };
@@ -32,8 +32,9 @@ pub struct CloseByProvider<'info> {
     /// CHECK: must be the channel's `rent_payer` (checked by `has_one`); only receives lamports.
     #[account(mut)]
     pub rent_payer: UncheckedAccount<'info>,
-    /// The market's reward pool, when it has one: a final receipt accrues rewards.
-    pub reward_pool: Option<Box<Account<'info, RewardPool>>>,
+    /// CHECK: the market's reward pool PDA, whether or not it exists (as in `settle`): a final
+    /// receipt accrues rewards.
+    pub reward_pool: UncheckedAccount<'info>,
 }
 
 impl CloseByProvider<'_> {
@@ -43,20 +44,22 @@ impl CloseByProvider<'_> {
     }
 
     /// Cooperative close: the provider optionally settles a final receipt, then refunds the
-    /// rest to the buyer at once. It can only give up money owed to itself.
+    /// rest to the buyer at once. It can only give up money owed to itself. A final receipt
+    /// that is already settled (the buyer, or a watcher, settled it first) is skipped rather
+    /// than failing the close.
     #[access_control(ctx.accounts.validate())]
     pub fn handle(ctx: Context<Self>, final_receipt: Option<ReceiptArgs>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = &mut *ctx.accounts;
-        check_reward_pool(&accounts.reward_pool, &accounts.channel.market)?;
-        if let Some(receipt) = final_receipt {
+        let pool = RewardPool::for_settlement(&accounts.reward_pool, &accounts.channel.market)?;
+        if let Some(receipt) = final_receipt.filter(|r| r.amount > accounts.channel.settled) {
             let settlement = apply_and_credit(
                 &mut accounts.channel,
                 &mut accounts.provider_market,
                 &receipt,
                 now,
                 false,
-                accounts.reward_pool.as_deref().map(|p| &**p),
+                pool.as_ref(),
             )?;
             emit_settled(
                 &accounts.channel,

@@ -1,4 +1,4 @@
-use crate::math::{reward_for, rewarded_bytes};
+use crate::math::reward_accrual;
 use crate::{errors::SettlementError, events::ChannelSettled, state::*, vault::VaultAccounts};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -28,8 +28,12 @@ pub struct Settle<'info> {
         constraint = provider_market.market == channel.market @ SettlementError::WrongMarket,
     )]
     pub provider_market: Box<Account<'info, ProviderMarket>>,
+    /// CHECK: the market's reward pool PDA, passed whether or not it exists (checked by
+    /// `RewardPool::for_settlement`): a settler cannot leave a provider's rewards out.
+    pub reward_pool: UncheckedAccount<'info>,
     // The accounts below are passed together, or not at all. A watcher settling a CLOSING
-    // channel passes them to be paid its bounty; without them no bounty is paid.
+    // channel in its bounty phase passes them to be paid its bounty; without them (the
+    // watcher waives it) no bounty is paid.
     pub market: Option<Box<Account<'info, Market>>>,
     #[account(mut)]
     pub vault: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
@@ -38,16 +42,6 @@ pub struct Settle<'info> {
     #[account(mut)]
     pub bounty_destination: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Option<Interface<'info, TokenInterface>>,
-    /// The market's reward pool, when it has one: the settled bytes accrue rewards.
-    pub reward_pool: Option<Box<Account<'info, RewardPool>>>,
-}
-
-/// The reward pool passed with a settlement must be the channel's market's.
-pub fn check_reward_pool(pool: &Option<Box<Account<RewardPool>>>, market: &Pubkey) -> Result<()> {
-    if let Some(pool) = pool {
-        require_keys_eq!(pool.market, *market, SettlementError::WrongRewardPool);
-    }
-    Ok(())
 }
 
 /// The optional bounty accounts, checked against the market `channel_market`; `None` when
@@ -113,18 +107,17 @@ impl<'info> Settle<'info> {
     pub fn handle(ctx: Context<Self>, receipt: ReceiptArgs) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = &mut *ctx.accounts;
-        check_reward_pool(&accounts.reward_pool, &accounts.channel.market)?;
+        let pool = RewardPool::for_settlement(&accounts.reward_pool, &accounts.channel.market)?;
         let has_bounty_accounts = accounts.bounty_payout()?.is_some();
         let by_watcher = accounts.settler.key() != accounts.provider.authority;
-        let pay_bounty =
-            has_bounty_accounts && by_watcher && accounts.channel.state == ChannelState::Closing;
+        let pay_bounty = has_bounty_accounts && by_watcher && accounts.channel.in_bounty_phase(now);
         let settlement = apply_and_credit(
             &mut accounts.channel,
             &mut accounts.provider_market,
             &receipt,
             now,
             pay_bounty,
-            accounts.reward_pool.as_deref().map(|p| &**p),
+            pool.as_ref(),
         )?;
         let mut bounty_destination = Pubkey::default();
         if settlement.split.bounty > 0 {
@@ -156,7 +149,6 @@ pub fn apply_and_credit(
     rewards: Option<&RewardPool>,
 ) -> Result<Settlement> {
     let key = channel.key();
-    let answering = channel.state == ChannelState::Closing && !channel.close_answered;
     let mut settlement = channel.apply_receipt(
         &key,
         receipt.amount,
@@ -165,26 +157,39 @@ pub fn apply_and_credit(
         now,
         pay_bounty,
     )?;
+    credit(channel, provider_market, &mut settlement, rewards)?;
+    Ok(settlement)
+}
+
+/// Credits an applied settlement to the provider: earnings, fees, a forced close answered,
+/// and rewards for the paid bytes (cumulative in the channel's settled values, so they do not
+/// depend on how many steps reached them).
+pub fn credit(
+    channel: &mut Account<Channel>,
+    provider_market: &mut Account<ProviderMarket>,
+    settlement: &mut Settlement,
+    rewards: Option<&RewardPool>,
+) -> Result<()> {
     provider_market.credit(&settlement.split, settlement.bytes_delta)?;
-    if answering {
+    if channel.state == ChannelState::Closing && !channel.close_answered {
         channel.close_answered = true;
         provider_market.forced_closes_answered =
             provider_market.forced_closes_answered.saturating_add(1);
     }
     // Rewards never block a settlement: they saturate.
-    if let Some(pool) = rewards.filter(|p| p.active && channel.fee_bps > 0) {
-        let bytes = rewarded_bytes(
-            settlement.bytes_delta,
-            settlement.split.gross,
+    if let Some(pool) = rewards.filter(|p| p.active) {
+        let (bytes, units) = reward_accrual(
+            settlement.from,
+            (channel.settled, channel.settled_bytes),
+            channel.fee_bps,
             pool.min_price_per_gib,
+            pool.reward_per_gib,
         );
-        settlement.reward = reward_for(bytes, pool.reward_per_gib);
-        provider_market.reward_accrued = provider_market
-            .reward_accrued
-            .saturating_add(settlement.reward);
+        settlement.reward = units;
+        provider_market.reward_accrued = provider_market.reward_accrued.saturating_add(units);
         provider_market.rewarded_bytes = provider_market.rewarded_bytes.saturating_add(bytes);
     }
-    Ok(settlement)
+    Ok(())
 }
 
 pub fn emit_settled(

@@ -1,8 +1,6 @@
 use crate::{
     errors::SettlementError,
-    instructions::settle::{
-        apply_and_credit, bounty_payout, check_reward_pool, emit_settled, ReceiptArgs,
-    },
+    instructions::settle::{apply_and_credit, bounty_payout, emit_settled, ReceiptArgs},
     state::*,
 };
 use anchor_lang::prelude::*;
@@ -18,6 +16,8 @@ pub struct SettleMany<'info> {
     pub provider: Box<Account<'info, Provider>>,
     #[account(mut, has_one = provider @ SettlementError::WrongProvider)]
     pub provider_market: Box<Account<'info, ProviderMarket>>,
+    /// CHECK: the market's reward pool PDA, whether or not it exists (as in `settle`).
+    pub reward_pool: UncheckedAccount<'info>,
     // Bounty accounts, as in `settle`: passed together or not at all.
     pub market: Option<Box<Account<'info, Market>>>,
     #[account(mut)]
@@ -26,14 +26,14 @@ pub struct SettleMany<'info> {
     #[account(mut)]
     pub bounty_destination: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Option<Interface<'info, TokenInterface>>,
-    /// The market's reward pool, when it has one.
-    pub reward_pool: Option<Box<Account<'info, RewardPool>>>,
 }
 
 impl<'info> SettleMany<'info> {
     /// Settles one receipt per channel, all channels of one provider in one market; the
     /// provider's earnings are written once, and a watcher's bounties are paid in one transfer.
-    /// Any refused entry refuses the whole batch.
+    /// An entry whose amount is already settled (someone settled that channel first, perhaps
+    /// its buyer) is skipped, so that nobody can make a provider's batch fail by settling one
+    /// of its channels ahead of it; any other refused entry refuses the whole batch.
     pub fn handle(
         ctx: Context<'info, SettleMany<'info>>,
         receipts: Vec<ReceiptArgs>,
@@ -54,7 +54,7 @@ impl<'info> SettleMany<'info> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = &mut *ctx.accounts;
         let market = accounts.provider_market.market;
-        check_reward_pool(&accounts.reward_pool, &market)?;
+        let pool = RewardPool::for_settlement(&accounts.reward_pool, &market)?;
         let provider = accounts.provider.key();
         let settler = accounts.settler.key();
         let payout = bounty_payout(
@@ -73,15 +73,17 @@ impl<'info> SettleMany<'info> {
             let mut channel = Account::<Channel>::try_from(info)?;
             require_keys_eq!(channel.provider, provider, SettlementError::WrongProvider);
             require_keys_eq!(channel.market, market, SettlementError::WrongMarket);
-            let pay_bounty =
-                payout.is_some() && by_watcher && channel.state == ChannelState::Closing;
+            if receipt.amount <= channel.settled {
+                continue;
+            }
+            let pay_bounty = payout.is_some() && by_watcher && channel.in_bounty_phase(now);
             let settlement = apply_and_credit(
                 &mut channel,
                 &mut accounts.provider_market,
                 receipt,
                 now,
                 pay_bounty,
-                accounts.reward_pool.as_deref().map(|p| &**p),
+                pool.as_ref(),
             )?;
             bounty = bounty
                 .checked_add(settlement.split.bounty)

@@ -39,7 +39,7 @@ pub struct Channel {
     pub deposit: u64,
     /// Cumulative amount paid out of the deposit; only grows, never above `deposit`.
     pub settled: u64,
-    /// Cumulative bytes of the last settled receipt; never decreases.
+    /// Largest cumulative bytes of any settled receipt; never decreases.
     pub settled_bytes: u64,
     /// Provider's advertised price at open (base units per GiB); informs the buyer's meter.
     pub price_per_gib: u64,
@@ -58,6 +58,9 @@ pub struct Channel {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settlement {
     pub split: Split,
+    /// The channel's (settled, settled_bytes) before it.
+    pub from: (u64, u64),
+    /// Increase of `settled_bytes`.
     pub bytes_delta: u64,
     /// Reward units accrued for the paid bytes (set by the caller that knows the pool).
     pub reward: u64,
@@ -77,8 +80,24 @@ impl Channel {
         Ok(())
     }
 
+    /// Whether a watcher settling now is paid the provider's bounty: only in the second half
+    /// of a buyer's forced close. The first half belongs to the provider, who settles without
+    /// paying anyone; otherwise a buyer could request a close and, in the same transaction,
+    /// settle its own receipt as a "watcher" and take the bounty out of what it owes
+    /// (PROTOCOL invariant 9).
+    pub fn in_bounty_phase(&self, now: i64) -> bool {
+        self.state == ChannelState::Closing
+            && now >= self.close_deadline - i64::from(self.dispute_window_secs / 2)
+    }
+
     /// Applies a buyer-signed cumulative receipt (PROTOCOL §3, §4). Cheap checks come first;
     /// the signature (the expensive part) is verified last.
+    ///
+    /// The amount alone decides whether a receipt is accepted (`settled < amount <= deposit`).
+    /// Bytes are informational: `settled_bytes` keeps the largest value seen, and only its
+    /// increase counts for reputation and rewards. A rule on bytes would let the buyer, who
+    /// holds the signing key and may settle, void every receipt its provider holds by
+    /// settling one base unit with `bytes = u64::MAX`.
     pub fn apply_receipt(
         &mut self,
         channel_key: &Pubkey,
@@ -97,11 +116,20 @@ impl Channel {
             amount <= self.deposit,
             SettlementError::AmountExceedsDeposit
         );
-        require!(bytes >= self.settled_bytes, SettlementError::BytesDecreased);
         require!(
             receipt::verify(&self.receipt_signer, channel_key, amount, bytes, signature),
             SettlementError::InvalidReceiptSignature
         );
+        self.apply_verified(amount, bytes, pay_bounty)
+    }
+
+    /// Applies a receipt whose checks and signature were verified by the caller.
+    pub fn apply_verified(
+        &mut self,
+        amount: u64,
+        bytes: u64,
+        pay_bounty: bool,
+    ) -> Result<Settlement> {
         let split = split_settlement(
             self.settled,
             amount,
@@ -109,14 +137,16 @@ impl Channel {
             self.bounty_bps,
             pay_bounty,
         )?;
-        let bytes_delta = bytes - self.settled_bytes;
+        let bytes = bytes.max(self.settled_bytes);
+        let settlement = Settlement {
+            split,
+            from: (self.settled, self.settled_bytes),
+            bytes_delta: bytes - self.settled_bytes,
+            reward: 0,
+        };
         self.settled = amount;
         self.settled_bytes = bytes;
-        Ok(Settlement {
-            split,
-            bytes_delta,
-            reward: 0,
-        })
+        Ok(settlement)
     }
 
     /// What goes back to the buyer's free balance at close.

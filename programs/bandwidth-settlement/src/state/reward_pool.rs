@@ -1,4 +1,4 @@
-use crate::state::seeds;
+use crate::{errors::SettlementError, pda_account::load, state::seeds};
 use anchor_lang::prelude::*;
 
 /// A market's rewards: terms, and the shared per-epoch emission cap. The pool's PDA is the
@@ -34,6 +34,25 @@ pub struct RewardPool {
 
 impl RewardPool {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
+
+    /// The market's reward pool as passed to a settlement: `None` when the market has none.
+    ///
+    /// The account is required in every settlement, so that what a provider is owed never
+    /// depends on which optional accounts a settler chose to pass (PROTOCOL invariant 10). A
+    /// program-owned RewardPool of this market can only live at the market's pool PDA; any
+    /// other account must be that PDA (canonical bump), still empty.
+    pub fn for_settlement(info: &AccountInfo, market: &Pubkey) -> Result<Option<RewardPool>> {
+        if *info.owner == crate::ID {
+            let pool: RewardPool =
+                load(info).map_err(|_| error!(SettlementError::RewardPoolMismatch))?;
+            require_keys_eq!(pool.market, *market, SettlementError::RewardPoolMismatch);
+            return Ok(Some(pool));
+        }
+        let (expected, _) =
+            Pubkey::find_program_address(&[seeds::REWARD_POOL, market.as_ref()], &crate::ID);
+        require_keys_eq!(*info.key, expected, SettlementError::RewardPoolMismatch);
+        Ok(None)
+    }
 
     /// Moves to the epoch of `now`, which starts with nothing allotted.
     pub fn roll_epoch(&mut self, now: i64) {
