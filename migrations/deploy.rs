@@ -2,32 +2,31 @@
 //! market on the cluster.
 //!
 //! ```sh
-//! cargo run -p bandwidth-client --example deploy -- --url http://127.0.0.1:8899 \
-//!     --keypair ~/.config/solana/id.json [--mint <MINT> | --create-test-mint]
+//! cargo run -p bandwidth-cli --example deploy -- -u localhost \
+//!     -k ~/.config/solana/id.json [--mint <MINT> | --create-test-mint]
 //! ```
 //!
 //! With `--create-test-mint` (localnet) it creates a 6-decimal SPL Token mint owned by the
-//! payer and mints it 1,000,000 tokens. It uses the same client code as `bwx`.
-use bandwidth_client::{
-    commands::{market, output},
-    receipts::sessions::read_keypair,
-    tokens, Chain, Client, ClientError, RpcChain,
+//! payer and mints it 1,000,000 tokens. It uses the same client code, and the same `-u`/`-k`
+//! conventions (and Solana CLI config defaults), as `bwx`.
+use anchor_lang::prelude::Pubkey;
+use bandwidth_cli::{
+    commands::market,
+    context::{Ctx, GlobalArgs},
+    tokens, Chain, ClientError,
 };
 use bandwidth_settlement::instructions::CreateMarketArgs;
 use clap::Parser;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use std::path::PathBuf;
 
 #[derive(Parser)]
 struct Args {
-    #[arg(long, default_value = "http://127.0.0.1:8899")]
-    url: String,
-    #[arg(long)]
-    keypair: Option<PathBuf>,
+    #[command(flatten)]
+    global: GlobalArgs,
     /// Mint of the market to create.
     #[arg(long, conflicts_with = "create_test_mint")]
-    mint: Option<String>,
+    mint: Option<Pubkey>,
     /// Create a test mint first (localnet).
     #[arg(long)]
     create_test_mint: bool,
@@ -38,10 +37,8 @@ struct Args {
 }
 
 async fn run(args: Args) -> Result<(), ClientError> {
-    let keypair = args.keypair.unwrap_or_else(|| {
-        PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".config/solana/id.json")
-    });
-    let client = Client::new(RpcChain::new(&args.url), read_keypair(&keypair)?);
+    let ctx = Ctx::new(&args.global)?;
+    let client = ctx.client()?;
     let program = client
         .chain
         .account(&bandwidth_settlement::ID)
@@ -51,7 +48,7 @@ async fn run(args: Args) -> Result<(), ClientError> {
             ClientError::Invalid(format!(
                 "program {} is not deployed on {}: run `anchor deploy` first",
                 bandwidth_settlement::ID,
-                args.url
+                ctx.url
             ))
         })?;
     eprintln!(
@@ -60,7 +57,7 @@ async fn run(args: Args) -> Result<(), ClientError> {
         program.owner
     );
     let mint = match (args.mint, args.create_test_mint) {
-        (Some(m), _) => bandwidth_client::commands::parse_pubkey(&m, "mint")?,
+        (Some(m), _) => m,
         (None, true) => {
             let mint = Keypair::new();
             let payer = client.payer().pubkey();
@@ -104,7 +101,7 @@ async fn run(args: Args) -> Result<(), ClientError> {
         },
     )
     .await?;
-    println!("{}", output::render(&report, output::Format::Table));
+    ctx.print(&report);
     Ok(())
 }
 

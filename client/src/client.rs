@@ -1,16 +1,19 @@
-//! Transaction assembly: compute-budget instructions, signing, one retry with a fresh
+//! Transaction assembly: compute-budget instructions, signing with any
+//! [`Signer`] (a keypair, a hardware wallet, a remote signer), one retry with a fresh
 //! blockhash for a resent transaction, decoded errors, and counters of what was spent.
 use crate::{chain::Chain, chain::Sent, errors::ClientError};
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
 use serde::Serialize;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_instruction::Instruction;
-use solana_keypair::Keypair;
 use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_signer::Signer;
 use solana_transaction::{versioned::VersionedTransaction, Transaction};
 use solana_transaction_error::TransactionError;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+/// A signer a client can hold and share across tasks.
+pub type SharedSigner = Arc<dyn Signer + Send + Sync>;
 
 /// Base fee per signature, in lamports.
 pub const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
@@ -26,17 +29,23 @@ pub struct TxStats {
     pub bytes: u64,
 }
 
-/// A fee payer and a chain: every command runs against one of these.
+/// A chain and, unless read-only, a fee payer: every command runs against one of these.
 pub struct Client<C: Chain> {
     pub chain: C,
-    payer: Keypair,
+    payer: Option<SharedSigner>,
     /// Priority fee in micro-lamports per compute unit; 0 adds no price instruction.
     pub priority_fee: u64,
     stats: Mutex<TxStats>,
 }
 
 impl<C: Chain> Client<C> {
-    pub fn new(chain: C, payer: Keypair) -> Self {
+    /// A client paying with `payer` (a `Keypair`, or any other [`Signer`]).
+    pub fn new(chain: C, payer: impl Signer + Send + Sync + 'static) -> Self {
+        Self::with_signer(chain, Some(Arc::new(payer)))
+    }
+
+    /// A client paying with a shared signer, or a read-only one (`None`).
+    pub fn with_signer(chain: C, payer: Option<SharedSigner>) -> Self {
         Client {
             chain,
             payer,
@@ -45,8 +54,21 @@ impl<C: Chain> Client<C> {
         }
     }
 
-    pub fn payer(&self) -> &Keypair {
-        &self.payer
+    /// A client that only reads: sending fails with [`ClientError::NoSigner`].
+    pub fn read_only(chain: C) -> Self {
+        Self::with_signer(chain, None)
+    }
+
+    /// The fee payer, or why there is none.
+    pub fn try_payer(&self) -> Result<&(dyn Signer + Send + Sync), ClientError> {
+        self.payer.as_deref().ok_or(ClientError::NoSigner)
+    }
+
+    /// The fee payer. Panics on a read-only client: call it only where a signer is required
+    /// (and use [`try_payer`](Self::try_payer) where one is optional).
+    pub fn payer(&self) -> &(dyn Signer + Send + Sync) {
+        self.try_payer()
+            .expect("a signing operation on a read-only client")
     }
 
     pub fn stats(&self) -> TxStats {
@@ -71,7 +93,7 @@ impl<C: Chain> Client<C> {
     pub async fn send(
         &self,
         ixs: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&(dyn Signer + Sync)],
         compute_units: u32,
     ) -> Result<Sent, ClientError> {
         self.send_with_tables(ixs, signers, compute_units, &[])
@@ -83,7 +105,7 @@ impl<C: Chain> Client<C> {
     pub async fn send_with_tables(
         &self,
         ixs: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&(dyn Signer + Sync)],
         compute_units: u32,
         tables: &[AddressLookupTableAccount],
     ) -> Result<Sent, ClientError> {
@@ -98,7 +120,7 @@ impl<C: Chain> Client<C> {
     pub async fn send_prebudgeted(
         &self,
         ixs: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&(dyn Signer + Sync)],
         tables: &[AddressLookupTableAccount],
     ) -> Result<Sent, ClientError> {
         let units = ixs
@@ -115,7 +137,7 @@ impl<C: Chain> Client<C> {
     async fn send_assembled(
         &self,
         all: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&(dyn Signer + Sync)],
         tables: &[AddressLookupTableAccount],
         compute_units: u32,
     ) -> Result<Sent, ClientError> {
@@ -123,15 +145,16 @@ impl<C: Chain> Client<C> {
             .iter()
             .take_while(|ix| ix.program_id == solana_sdk_ids::compute_budget::ID)
             .count() as u8;
-        let mut keys: Vec<&Keypair> = vec![&self.payer];
+        let payer = self.try_payer()?;
+        let mut keys: Vec<&(dyn Signer + Sync)> = vec![payer];
         for s in signers {
             if !keys.iter().any(|k| k.pubkey() == s.pubkey()) {
-                keys.push(s);
+                keys.push(*s);
             }
         }
         for attempt in 0..2 {
             let blockhash = self.chain.blockhash(attempt > 0).await?;
-            let tx = build_transaction(&self.payer.pubkey(), all, &keys, blockhash, tables)?;
+            let tx = build_transaction(&payer.pubkey(), all, &keys, blockhash, tables)?;
             let size = bincode::serialize(&tx).map(|b| b.len()).unwrap_or(0) as u64;
             let signatures = tx.signatures.len() as u64;
             match self.chain.send(tx).await {
@@ -189,15 +212,16 @@ impl<C: Chain> Client<C> {
 pub fn build_transaction(
     payer: &Pubkey,
     ixs: &[Instruction],
-    signers: &[&Keypair],
+    signers: &[&(dyn Signer + Sync)],
     blockhash: solana_hash::Hash,
     tables: &[AddressLookupTableAccount],
 ) -> Result<VersionedTransaction, ClientError> {
     if tables.is_empty() {
         let message = Message::new_with_blockhash(ixs, Some(payer), &blockhash);
-        return Ok(VersionedTransaction::from(Transaction::new(
-            signers, message, blockhash,
-        )));
+        let mut tx = Transaction::new_unsigned(message);
+        tx.try_sign(signers, blockhash)
+            .map_err(|e| ClientError::Invalid(format!("cannot sign the transaction: {e}")))?;
+        return Ok(VersionedTransaction::from(tx));
     }
     let message = v0::Message::try_compile(payer, ixs, tables, blockhash)
         .map_err(|e| ClientError::Invalid(format!("cannot compile the transaction: {e}")))?;

@@ -34,6 +34,9 @@ pub enum ClientError {
     Store(String),
     #[error("cluster: {0}")]
     Chain(String),
+    /// A transaction was to be sent by a client without a signer.
+    #[error("this needs a signer: pass -k/--keypair (a keypair file, prompt:// or another signer URI) or set keypair_path in the Solana CLI config")]
+    NoSigner,
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

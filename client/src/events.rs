@@ -1,4 +1,5 @@
-//! Decoding of the program's events from transaction logs, for indexers, the CLI and tests.
+//! Decoding of the program's events from transaction logs, for indexers, the CLI and tests
+//! (the program writes events to the log, not through `emit_cpi!`: docs/adr/0010).
 use anchor_lang::{AnchorDeserialize, Discriminator};
 use bandwidth_settlement::events::*;
 use base64::Engine;
@@ -27,6 +28,8 @@ macro_rules! program_events {
 program_events!(
     MarketCreated,
     MarketUpdated,
+    AdminProposed,
+    AdminChanged,
     FeeChangeAnnounced,
     Deposited,
     Withdrawn,
@@ -42,12 +45,26 @@ program_events!(
     EarningsWithdrawn,
     ProviderFeesSwept,
     FeesSwept,
+    RewardsConfigured,
+    RewardsClaimed,
+    ChannelRated,
+    Staked,
+    UnstakeRequested,
+    StakeWithdrawn,
 );
+
+/// The runtime cut this transaction's log (past 10,000 bytes): its events cannot all be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the transaction's log was truncated by the runtime: read the accounts instead")]
+pub struct TruncatedLog;
 
 /// The events in a transaction's log messages, in order. Only `Program data:` lines written
 /// while this program is the one executing are read, so another program's data can never be
-/// mistaken for ours.
-pub fn parse_logs(logs: &[String]) -> Vec<ProgramEvent> {
+/// mistaken for ours. A log the runtime truncated is refused rather than read in part.
+pub fn parse_logs(logs: &[String]) -> Result<Vec<ProgramEvent>, TruncatedLog> {
+    if logs.iter().any(|l| l == "Log truncated") {
+        return Err(TruncatedLog);
+    }
     let program = bandwidth_settlement::ID.to_string();
     let mut stack: Vec<String> = vec![];
     let mut events = vec![];
@@ -81,5 +98,10 @@ pub fn parse_logs(logs: &[String]) -> Vec<ProgramEvent> {
             }
         }
     }
-    events
+    Ok(events)
+}
+
+/// Bytes of log a transaction wrote, as the runtime counts them against its 10,000-byte limit.
+pub fn log_bytes(logs: &[String]) -> usize {
+    logs.iter().map(|l| l.len()).sum()
 }

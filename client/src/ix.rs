@@ -46,6 +46,16 @@ impl MarketKeys {
             treasury: account.treasury,
         }
     }
+
+    /// The market, vault, mint and token program every token movement takes together.
+    pub fn vault_accounts(&self) -> acc::MarketVault {
+        acc::MarketVault {
+            market: self.market,
+            vault: self.vault,
+            mint: self.mint,
+            token_program: self.token_program,
+        }
+    }
 }
 
 /// The addresses of a channel that instructions need.
@@ -129,16 +139,26 @@ pub fn update_market(
     )
 }
 
+/// Admin: names the market's next admin (the default address withdraws a proposal).
+pub fn propose_admin(admin: Pubkey, market: Pubkey, new_admin: Pubkey) -> Instruction {
+    build(
+        acc::ProposeAdmin { admin, market },
+        data::ProposeAdmin { new_admin },
+    )
+}
+
+/// The proposed admin takes over the market.
+pub fn accept_admin(new_admin: Pubkey, market: Pubkey) -> Instruction {
+    build(acc::AcceptAdmin { new_admin, market }, data::AcceptAdmin {})
+}
+
 pub fn deposit(owner: Pubkey, m: &MarketKeys, source: Pubkey, amount: u64) -> Instruction {
     build(
         acc::Deposit {
             owner,
-            market: m.market,
+            tokens: m.vault_accounts(),
             buyer: pda::buyer(&m.market, &owner),
             source,
-            vault: m.vault,
-            mint: m.mint,
-            token_program: m.token_program,
             system_program: anchor_lang::system_program::ID,
         },
         data::Deposit { amount },
@@ -149,12 +169,9 @@ pub fn withdraw(owner: Pubkey, m: &MarketKeys, destination: Pubkey, amount: u64)
     build(
         acc::Withdraw {
             owner,
-            market: m.market,
+            tokens: m.vault_accounts(),
             buyer: pda::buyer(&m.market, &owner),
             destination,
-            vault: m.vault,
-            mint: m.mint,
-            token_program: m.token_program,
         },
         data::Withdraw { amount },
     )
@@ -360,15 +377,12 @@ pub fn withdraw_earnings(
 ) -> Instruction {
     let provider = pda::provider(&authority);
     build(
-        acc::WithdrawEarnings {
+        acc::ProviderPayout {
             authority,
             provider,
-            market: m.market,
+            tokens: m.vault_accounts(),
             provider_market: pda::provider_market(&m.market, &provider),
             destination,
-            vault: m.vault,
-            mint: m.mint,
-            token_program: m.token_program,
         },
         data::WithdrawEarnings { amount },
     )
@@ -449,42 +463,46 @@ pub fn claim_rewards(
     )
 }
 
-fn stake_accounts(authority: Pubkey, m: &MarketKeys, token_account: Pubkey) -> acc::StakeAccounts {
-    let provider = pda::provider(&authority);
-    acc::StakeAccounts {
-        authority,
-        provider,
-        market: m.market,
-        provider_market: pda::provider_market(&m.market, &provider),
-        token_account,
-        vault: m.vault,
-        mint: m.mint,
-        token_program: m.token_program,
-    }
-}
-
 /// Bonds `amount` from `source` (a token account of the authority).
 pub fn stake(authority: Pubkey, m: &MarketKeys, source: Pubkey, amount: u64) -> Instruction {
-    build(stake_accounts(authority, m, source), data::Stake { amount })
+    let provider = pda::provider(&authority);
+    build(
+        acc::Stake {
+            authority,
+            provider,
+            tokens: m.vault_accounts(),
+            provider_market: pda::provider_market(&m.market, &provider),
+            source,
+        },
+        data::Stake { amount },
+    )
 }
 
-/// Starts unbonding `amount` (the token account is not used; any of the mint will do).
-pub fn unstake(
-    authority: Pubkey,
-    m: &MarketKeys,
-    token_account: Pubkey,
-    amount: u64,
-) -> Instruction {
+/// Starts unbonding `amount`.
+pub fn unstake(authority: Pubkey, market: Pubkey, amount: u64) -> Instruction {
+    let provider = pda::provider(&authority);
     build(
-        stake_accounts(authority, m, token_account),
+        acc::Unstake {
+            authority,
+            provider,
+            market,
+            provider_market: pda::provider_market(&market, &provider),
+        },
         data::Unstake { amount },
     )
 }
 
 /// Withdraws unbonded stake to `destination` (a token account of the payout wallet).
 pub fn withdraw_stake(authority: Pubkey, m: &MarketKeys, destination: Pubkey) -> Instruction {
+    let provider = pda::provider(&authority);
     build(
-        stake_accounts(authority, m, destination),
+        acc::ProviderPayout {
+            authority,
+            provider,
+            tokens: m.vault_accounts(),
+            provider_market: pda::provider_market(&m.market, &provider),
+            destination,
+        },
         data::WithdrawStake {},
     )
 }

@@ -7,7 +7,6 @@ use solana_address_lookup_table_interface::{
     state::AddressLookupTable,
 };
 use solana_message::AddressLookupTableAccount;
-use solana_signer::Signer;
 
 /// Addresses added per extend transaction: keeps each well under the size limit.
 pub const ADDRESSES_PER_EXTEND: usize = 20;

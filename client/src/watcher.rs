@@ -9,16 +9,15 @@
 //! row and the rest goes on (see [`settle_due`]); [`Watcher::run`] keeps polling until it is
 //! told to stop.
 use crate::{
-    commands::settle::{refresh_retrying, settle_due, settleable, Due, Retry, SettleRow},
     errors::ClientError,
     receipts::store::ReceiptStore,
+    settlement::{refresh_retrying, settle_due, settleable, Due, Retry, SettleRow},
     Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::state::ChannelState;
 use serde::Serialize;
 use solana_message::AddressLookupTableAccount;
-use solana_signer::Signer;
 use std::{future::Future, time::Duration};
 
 #[derive(Clone, Copy, Debug, Serialize)]

@@ -10,8 +10,8 @@
 #![allow(deprecated)]
 
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
+use bandwidth_cli::chain::embedded;
 use bandwidth_client::{
-    chain::embedded,
     ix::{self, ChannelKeys, MarketKeys},
     pda, receipts,
 };
@@ -231,6 +231,9 @@ pub struct Env {
     pub invariant_checks: u64,
     /// Log messages of every successful transaction, in order.
     pub history: Vec<Vec<String>>,
+    /// The largest log any transaction wrote, in bytes as the runtime counts them (it keeps
+    /// 10,000 per transaction; events are in the log: docs/adr/0010).
+    pub max_log_bytes: usize,
 }
 
 impl Env {
@@ -248,6 +251,7 @@ impl Env {
             seen_buyers: HashMap::new(),
             invariant_checks: 0,
             history: vec![],
+            max_log_bytes: 0,
         }
     }
 
@@ -310,6 +314,9 @@ impl Env {
         // The compute-budget instruction is index 0: report program errors by the caller's
         // instruction index.
         let result = res.result.map_err(unshift);
+        self.max_log_bytes = self
+            .max_log_bytes
+            .max(bandwidth_client::events::log_bytes(&logs));
         if result.is_ok() {
             self.history.push(logs.clone());
         }
@@ -359,13 +366,13 @@ impl Env {
             .filter(|m| m.is_signer)
             .map(|m| m.pubkey)
             .collect();
-        let mut keys: Vec<&Keypair> = vec![payer];
+        let mut keys: Vec<&(dyn Signer + Sync)> = vec![payer];
         for k in signers {
             if k.pubkey() != payer.pubkey()
                 && required.contains(&k.pubkey())
                 && !keys.iter().any(|x| x.pubkey() == k.pubkey())
             {
-                keys.push(k);
+                keys.push(*k);
             }
         }
         let blockhash = self

@@ -1,7 +1,6 @@
-//! One `Chain` trait, two implementations: the embedded in-process chain
-//! ([`embedded::EmbeddedChain`]) and JSON-RPC ([`rpc::RpcChain`]). Every command is written
-//! once, against [`crate::Client`], which works over either.
-pub mod embedded;
+//! The `Chain` trait: what the SDK needs of a cluster. [`rpc::RpcChain`] implements it over
+//! JSON-RPC; the `bwx` CLI adds an embedded in-process chain. Everything else is written once,
+//! against [`crate::Client`], which works over any implementation.
 pub mod rpc;
 
 use crate::errors::ClientError;

@@ -11,11 +11,16 @@ use bandwidth_settlement::{
     instructions::ReceiptArgs,
     receipt::{self, Receipt, SignedReceipt},
 };
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// Signs the cumulative receipt `(channel, amount, bytes)` with `signer`.
-pub fn sign(signer: &Keypair, channel: &Pubkey, amount: u64, bytes: u64) -> ReceiptArgs {
+/// Signs the cumulative receipt `(channel, amount, bytes)` with `signer` (a per-channel session
+/// key, usually).
+pub fn sign(
+    signer: &(impl Signer + ?Sized),
+    channel: &Pubkey,
+    amount: u64,
+    bytes: u64,
+) -> ReceiptArgs {
     let message = receipt::message(channel, amount, bytes);
     ReceiptArgs {
         amount,
@@ -25,7 +30,12 @@ pub fn sign(signer: &Keypair, channel: &Pubkey, amount: u64, bytes: u64) -> Rece
 }
 
 /// Signs and returns the receipt in its wire form (message ‖ signature).
-pub fn sign_receipt(signer: &Keypair, channel: &Pubkey, amount: u64, bytes: u64) -> SignedReceipt {
+pub fn sign_receipt(
+    signer: &(impl Signer + ?Sized),
+    channel: &Pubkey,
+    amount: u64,
+    bytes: u64,
+) -> SignedReceipt {
     SignedReceipt {
         receipt: Receipt {
             channel: *channel,

@@ -1,9 +1,10 @@
 //! Hard limits compiled into the program (PROTOCOL §5). No market admin can exceed them.
 use anchor_lang::prelude::*;
 
-/// Layout version written into every account this program creates.
+/// Layout version written into every account this program creates: 2 since protocol v2
+/// (reserved bytes, the market's pending admin).
 #[constant]
-pub const ACCOUNT_VERSION: u8 = 1;
+pub const ACCOUNT_VERSION: u8 = 2;
 
 /// Basis-point denominator: 10_000 bps = 100 %.
 #[constant]

@@ -167,4 +167,6 @@ pub enum SettlementError {
     MintDefaultAccountStateMutable,
     #[msg("Reward pool account missing or wrong: pass the market's reward pool address (PDA of [\"rewards\", market]) whether or not the market has rewards")]
     RewardPoolMismatch,
+    #[msg("Only the proposed admin may accept the market: sign with the key the admin proposed")]
+    NotPendingAdmin,
 }

@@ -45,6 +45,23 @@ pub struct MarketUpdated {
 
 #[event]
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminProposed {
+    pub market: Pubkey,
+    pub admin: Pubkey,
+    /// The default address withdraws a proposal.
+    pub pending_admin: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminChanged {
+    pub market: Pubkey,
+    pub previous_admin: Pubkey,
+    pub admin: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeeChangeAnnounced {
     pub market: Pubkey,
     pub current_fee_bps: u16,

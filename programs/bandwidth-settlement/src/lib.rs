@@ -30,6 +30,19 @@ compile_error!(
 
 declare_id!("BWXun1P9nKADGJbkcrHSjzRapUC6qdCwNeCr6b1g2Uwt");
 
+// How to report a vulnerability, readable from the deployed binary (explorers show it).
+#[cfg(all(target_os = "solana", not(feature = "no-entrypoint")))]
+solana_security_txt::security_txt! {
+    name: "Bandwidth settlement",
+    project_url: "https://github.com/bandwidth-market/bandwidth-settlement",
+    contacts: "link:https://github.com/bandwidth-market/bandwidth-settlement/security/advisories/new,email:security@bandwidth-market.org",
+    policy: "https://github.com/bandwidth-market/bandwidth-settlement/blob/main/SECURITY.md",
+    preferred_languages: "en",
+    source_code: "https://github.com/bandwidth-market/bandwidth-settlement",
+    source_revision: env!("BWX_SOURCE_REVISION"),
+    auditors: "See SECURITY.md (audit findings of the v2 round and their tests)"
+}
+
 #[program]
 pub mod bandwidth_settlement {
     use super::*;
@@ -42,6 +55,17 @@ pub mod bandwidth_settlement {
     /// Admin: pause, announce a fee change, change the burn share, bounds or treasury.
     pub fn update_market(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
         UpdateMarket::handle(ctx, args)
+    }
+
+    /// Admin: names the market's next admin (or withdraws a proposal with the default
+    /// address); the handover happens only when that key accepts.
+    pub fn propose_admin(ctx: Context<ProposeAdmin>, new_admin: Pubkey) -> Result<()> {
+        ProposeAdmin::handle(ctx, new_admin)
+    }
+
+    /// The proposed admin takes over the market.
+    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+        AcceptAdmin::handle(ctx)
     }
 
     /// Buyer: moves tokens from its wallet into its free balance (creates the escrow).
@@ -120,8 +144,8 @@ pub mod bandwidth_settlement {
     }
 
     /// Provider: moves settled earnings to a token account of its payout wallet.
-    pub fn withdraw_earnings(ctx: Context<WithdrawEarnings>, amount: Option<u64>) -> Result<()> {
-        WithdrawEarnings::handle(ctx, amount)
+    pub fn withdraw_earnings(ctx: Context<ProviderPayout>, amount: Option<u64>) -> Result<()> {
+        ProviderPayout::withdraw_earnings(ctx, amount)
     }
 
     /// Buyer: rates the provider of a channel (1–5), weighted at close by what it paid.
@@ -142,18 +166,18 @@ pub mod bandwidth_settlement {
     }
 
     /// Provider: bonds payment tokens as stake (an input to its reputation; never slashed).
-    pub fn stake(ctx: Context<StakeAccounts>, amount: u64) -> Result<()> {
-        StakeAccounts::stake(ctx, amount)
+    pub fn stake(ctx: Context<Stake>, amount: u64) -> Result<()> {
+        Stake::handle(ctx, amount)
     }
 
     /// Provider: starts unbonding part of its stake.
-    pub fn unstake(ctx: Context<StakeAccounts>, amount: u64) -> Result<()> {
-        StakeAccounts::unstake(ctx, amount)
+    pub fn unstake(ctx: Context<Unstake>, amount: u64) -> Result<()> {
+        Unstake::handle(ctx, amount)
     }
 
     /// Provider: withdraws unbonded stake after the unbonding delay.
-    pub fn withdraw_stake(ctx: Context<StakeAccounts>) -> Result<()> {
-        StakeAccounts::withdraw_stake(ctx)
+    pub fn withdraw_stake(ctx: Context<ProviderPayout>) -> Result<()> {
+        ProviderPayout::withdraw_stake(ctx)
     }
 
     /// Anyone: sends the treasury share of accrued fees to the treasury and burns the rest.

@@ -92,6 +92,7 @@ impl ConfigureRewards<'_> {
                 allotted_in_epoch: 0,
                 total_allotted: 0,
                 total_minted: 0,
+                reserved: [0; 64],
             };
             init_account(
                 &accounts.admin.to_account_info(),

@@ -123,6 +123,8 @@ impl CreateMarket<'_> {
             fees_to_treasury: 0,
             fees_burned: 0,
             created_at: Clock::get()?.unix_timestamp,
+            pending_admin: Pubkey::default(),
+            reserved: [0; 64],
         };
         init_account(
             &accounts.admin.to_account_info(),

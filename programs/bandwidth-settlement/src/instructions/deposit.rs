@@ -4,61 +4,47 @@ use crate::{
     events::Deposited,
     pda_account::{init_account, load, store},
     state::*,
+    vault::*,
 };
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{
-    transfer_checked, Mint, TokenAccount, TokenInterface, TransferChecked,
-};
+use anchor_spl::token_interface::TokenAccount;
 
 #[derive(Accounts)]
 pub struct Deposit<'info> {
+    /// Buyer wallet; pays the escrow's rent on its first deposit.
     #[account(mut)]
     pub owner: Signer<'info>,
+    pub tokens: MarketVault<'info>,
+    /// CHECK: the buyer's escrow PDA; created on the first deposit (see `pda_account`).
     #[account(
-        has_one = vault @ SettlementError::WrongVault,
-        has_one = mint @ SettlementError::WrongMint,
-        has_one = token_program @ SettlementError::WrongTokenProgram,
+        mut,
+        seeds = [seeds::BUYER, tokens.market.key().as_ref(), owner.key().as_ref()],
+        bump,
     )]
-    pub market: Box<Account<'info, Market>>,
-    /// CHECK: the owner's Buyer PDA in this market; created on the first deposit (see
-    /// `pda_account`) and never closed.
-    #[account(mut, seeds = [seeds::BUYER, market.key().as_ref(), owner.key().as_ref()], bump)]
     pub buyer: UncheckedAccount<'info>,
-    /// The owner's token account the deposit comes from.
-    #[account(mut, constraint = source.mint == market.mint @ SettlementError::WrongMint)]
+    #[account(mut, constraint = source.mint == tokens.market.mint @ SettlementError::WrongMint)]
     pub source: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
 
 impl Deposit<'_> {
     fn validate(&self, amount: u64) -> Result<()> {
-        require!(!self.market.paused, SettlementError::MarketPaused);
+        require!(!self.tokens.market.paused, SettlementError::MarketPaused);
         require!(amount > 0, SettlementError::ZeroAmount);
         Ok(())
     }
 
+    /// Moves `amount` from the owner's token account into the vault and credits its free
+    /// balance, creating the escrow on the first deposit.
     #[access_control(ctx.accounts.validate(amount))]
     pub fn handle(ctx: Context<Self>, amount: u64) -> Result<()> {
         let accounts = &mut *ctx.accounts;
-        transfer_checked(
-            CpiContext::new(
-                accounts.token_program.key(),
-                TransferChecked {
-                    from: accounts.source.to_account_info(),
-                    mint: accounts.mint.to_account_info(),
-                    to: accounts.vault.to_account_info(),
-                    authority: accounts.owner.to_account_info(),
-                },
-            ),
-            amount,
-            accounts.mint.decimals,
-        )?;
+        let owner_info = accounts.owner.to_account_info();
+        accounts
+            .tokens
+            .receive(&accounts.source, &owner_info, amount)?;
 
-        let (market, owner) = (accounts.market.key(), accounts.owner.key());
+        let (market, owner) = (accounts.tokens.market.key(), accounts.owner.key());
         let buyer_info = accounts.buyer.to_account_info();
         if buyer_info.owner != &crate::ID {
             let bump = ctx.bumps.buyer;
@@ -72,9 +58,10 @@ impl Deposit<'_> {
                 open_channels: 0,
                 total_deposited: 0,
                 total_withdrawn: 0,
+                reserved: [0; 32],
             };
             init_account(
-                &accounts.owner.to_account_info(),
+                &owner_info,
                 &buyer_info,
                 Buyer::SPACE,
                 &[seeds::BUYER, market.as_ref(), owner.as_ref(), &[bump]],

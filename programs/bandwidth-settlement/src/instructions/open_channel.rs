@@ -106,6 +106,7 @@ impl OpenChannel<'_> {
             close_deadline: 0,
             close_answered: false,
             rating: 0,
+            reserved: [0; 16],
         };
         let buyer_key = buyer.key();
         init_account(

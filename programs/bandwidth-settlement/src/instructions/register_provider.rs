@@ -73,6 +73,7 @@ impl RegisterProvider<'_> {
             endpoint: args.endpoint,
             region: args.region,
             registered_at: Clock::get()?.unix_timestamp,
+            reserved: [0; 64],
         };
         init_account(
             &ctx.accounts.authority.to_account_info(),

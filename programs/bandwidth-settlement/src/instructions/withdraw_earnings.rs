@@ -1,38 +1,30 @@
-use crate::{errors::SettlementError, events::EarningsWithdrawn, state::*, vault::VaultAccounts};
+use crate::{errors::SettlementError, events::EarningsWithdrawn, state::*, vault::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenAccount;
 
+/// A payout out of the vault to a token account of the provider's payout wallet: its earnings
+/// (`withdraw_earnings`) or its unbonded stake (`withdraw_stake`).
 #[derive(Accounts)]
-pub struct WithdrawEarnings<'info> {
+pub struct ProviderPayout<'info> {
     pub authority: Signer<'info>,
     #[account(has_one = authority @ SettlementError::NotProviderAuthority)]
     pub provider: Box<Account<'info, Provider>>,
-    #[account(
-        has_one = vault @ SettlementError::WrongVault,
-        has_one = mint @ SettlementError::WrongMint,
-        has_one = token_program @ SettlementError::WrongTokenProgram,
-    )]
-    pub market: Box<Account<'info, Market>>,
+    pub tokens: MarketVault<'info>,
     #[account(
         mut,
-        has_one = market @ SettlementError::WrongMarket,
         has_one = provider @ SettlementError::WrongProvider,
+        constraint = provider_market.market == tokens.market.key() @ SettlementError::WrongMarket,
     )]
     pub provider_market: Box<Account<'info, ProviderMarket>>,
-    /// A token account of the market's mint owned by the provider's payout wallet.
     #[account(
         mut,
-        constraint = destination.mint == market.mint @ SettlementError::WrongMint,
+        constraint = destination.mint == tokens.market.mint @ SettlementError::WrongMint,
         constraint = destination.owner == provider.payout @ SettlementError::WrongPayoutAccount,
     )]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    pub token_program: Interface<'info, TokenInterface>,
 }
 
-impl WithdrawEarnings<'_> {
+impl ProviderPayout<'_> {
     fn amount(&self, requested: Option<u64>) -> Result<u64> {
         let earnings = self.provider_market.earnings;
         let amount = requested.unwrap_or(earnings);
@@ -41,23 +33,17 @@ impl WithdrawEarnings<'_> {
         Ok(amount)
     }
 
-    /// Moves settled earnings (all of them when `amount` is `None`) to the payout wallet.
-    /// Not blocked by a pause.
-    pub fn handle(ctx: Context<Self>, amount: Option<u64>) -> Result<()> {
+    /// Moves earnings (all of them when `amount` is `None`) to a token account of the
+    /// provider's payout wallet.
+    pub fn withdraw_earnings(ctx: Context<Self>, amount: Option<u64>) -> Result<()> {
         let accounts = &mut *ctx.accounts;
         let amount = accounts.amount(amount)?;
         let pm = &mut accounts.provider_market;
         pm.earnings -= amount;
         pm.earnings_withdrawn = pm.earnings_withdrawn.saturating_add(amount);
-        VaultAccounts {
-            market: &accounts.market,
-            vault: &accounts.vault,
-            mint: &accounts.mint,
-            token_program: &accounts.token_program,
-        }
-        .pay(&accounts.destination, amount)?;
+        accounts.tokens.pay(&accounts.destination, amount)?;
         crate::events::emit(&EarningsWithdrawn {
-            market: accounts.market.key(),
+            market: accounts.tokens.market.key(),
             provider: accounts.provider.key(),
             destination: accounts.destination.key(),
             amount,

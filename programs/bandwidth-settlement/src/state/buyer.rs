@@ -17,6 +17,8 @@ pub struct Buyer {
     /// Lifetime statistics.
     pub total_deposited: u64,
     pub total_withdrawn: u64,
+    /// Room to grow without a migration; zero.
+    pub reserved: [u8; 32],
 }
 
 impl Buyer {

@@ -52,6 +52,8 @@ pub struct Channel {
     /// The buyer's rating of the provider, 1–5; 0 when not rated. Weighted at close by the
     /// amount paid on the channel.
     pub rating: u8,
+    /// Room to grow without a migration; zero. Kept small: every open channel locks its rent.
+    pub reserved: [u8; 16],
 }
 
 /// What one accepted receipt changed.

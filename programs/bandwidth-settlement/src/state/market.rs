@@ -42,6 +42,11 @@ pub struct Market {
     pub fees_to_treasury: u64,
     pub fees_burned: u64,
     pub created_at: i64,
+    /// Proposed by the admin, takes over when it accepts (two-step handover); default when
+    /// nothing is proposed.
+    pub pending_admin: Pubkey,
+    /// Room to grow without a migration; zero.
+    pub reserved: [u8; 64],
 }
 
 impl Market {

@@ -24,6 +24,8 @@ pub struct Provider {
     #[max_len(MAX_REGION_LEN)]
     pub region: String,
     pub registered_at: i64,
+    /// Room to grow without a migration; zero.
+    pub reserved: [u8; 64],
 }
 
 impl Provider {

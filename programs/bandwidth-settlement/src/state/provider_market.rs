@@ -60,6 +60,8 @@ pub struct ProviderMarket {
     /// Lifetime: reward units minted to the provider, bytes that earned rewards.
     pub rewards_claimed: u64,
     pub rewarded_bytes: u64,
+    /// Room to grow without a migration; zero (64 bytes).
+    pub reserved: [u64; 8],
 }
 
 impl ProviderMarket {

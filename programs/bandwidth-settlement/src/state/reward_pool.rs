@@ -30,6 +30,8 @@ pub struct RewardPool {
     /// Lifetime totals.
     pub total_allotted: u64,
     pub total_minted: u64,
+    /// Room to grow without a migration; zero.
+    pub reserved: [u8; 64],
 }
 
 impl RewardPool {

@@ -1,0 +1,109 @@
+//! `bwx watch`: the SDK's [`Watcher`](crate::watcher::Watcher), run until a signal.
+use super::load_market;
+use crate::{
+    context::Ctx,
+    errors::ClientError,
+    lookup,
+    watcher::{Round, WatchPolicy, Watcher},
+};
+use anchor_lang::prelude::Pubkey;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The market whose decimals --min-unsettled is read in.
+    #[arg(long)]
+    pub market: Pubkey,
+    /// Seconds between polls.
+    #[arg(long, default_value_t = 10)]
+    pub interval: u64,
+    /// Report closing channels this close (seconds) to their deadline as late.
+    #[arg(long, default_value_t = 120)]
+    pub margin: i64,
+    /// Settle an open channel once this much (in the mint's units) is unsettled...
+    #[arg(long, default_value = "1")]
+    pub min_unsettled: String,
+    /// ...or once an unsettled amount has waited this long (seconds).
+    #[arg(long, default_value_t = 3_600)]
+    pub max_age: i64,
+    #[arg(long)]
+    pub lookup_table: Option<Pubkey>,
+    /// Token account of the mint the bounty is paid to (third-party watchers).
+    #[arg(long)]
+    pub bounty_to: Option<Pubkey>,
+    /// Poll once and exit (non-zero if a settlement was refused or failed).
+    #[arg(long)]
+    pub once: bool,
+}
+
+pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
+    let client = ctx.client()?;
+    let m = load_market(&client, &args.market).await?;
+    let policy = WatchPolicy {
+        margin_secs: args.margin,
+        min_unsettled: m.parse(&args.min_unsettled)?,
+        max_age_secs: args.max_age,
+        ..WatchPolicy::default()
+    };
+    let tables = match &args.lookup_table {
+        Some(t) => vec![lookup::fetch(&client.chain, t).await?],
+        None => vec![],
+    };
+    let mut watcher = Watcher {
+        client,
+        store: ctx.store()?,
+        policy,
+        tables,
+        bounty_to: args.bounty_to,
+    };
+    if args.once {
+        let rows = watcher.poll().await?;
+        ctx.print(&rows);
+        return Ok(!rows.iter().any(|r| r.is_failure()));
+    }
+    // Runs until SIGINT or SIGTERM: every error is reported and retried in the next round.
+    let mut round = 0u64;
+    watcher
+        .run(
+            std::time::Duration::from_secs(args.interval),
+            shutdown_signal(),
+            |r| {
+                round += 1;
+                match r {
+                    Round::Polled(rows) => {
+                        let failed = rows.iter().filter(|r| r.is_failure()).count();
+                        let settled = rows.iter().filter(|r| r.outcome == "settled").count();
+                        eprintln!(
+                            "round {round}: {settled} settled, {failed} failed, {} other",
+                            rows.len() - settled - failed
+                        );
+                        if !rows.is_empty() {
+                            ctx.print(&rows);
+                        }
+                    }
+                    Round::Failed(e) => {
+                        eprintln!("round {round}: cluster unavailable, retrying: {e}")
+                    }
+                }
+            },
+        )
+        .await;
+    eprintln!("bwx watch: stopped by signal after {round} rounds");
+    Ok(true)
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("install a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

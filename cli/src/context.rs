@@ -1,0 +1,214 @@
+//! What every command runs with: the cluster (`-u/--url`, a URL or a moniker), the signer
+//! (`-k/--keypair`, a Solana CLI signer URI), both defaulting to the Solana CLI's config file
+//! when there is one, the output format and the data directory.
+// solana-clap-v3-utils 3.x marks its API deprecated ahead of an "unstable API" feature gate in
+// 4.x; 3.1.12 is what this workspace builds against.
+#![allow(deprecated)]
+use crate::commands::output::{render, Format};
+use bandwidth_client::{
+    errors::ClientError,
+    receipts::{sessions::SessionKeys, store::ReceiptStore},
+    Client, RpcChain,
+};
+use clap::Args;
+use serde::Serialize;
+use solana_keypair::Keypair;
+use std::{io::IsTerminal, path::PathBuf, sync::Arc};
+
+/// Where `bwx` talks to a cluster when neither `--url` nor a Solana CLI config says otherwise.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:8899";
+
+#[derive(Args, Clone, Debug)]
+pub struct GlobalArgs {
+    /// Cluster: a JSON-RPC URL or one of the monikers localhost, devnet, testnet, mainnet-beta
+    /// (l, d, t, m) [default: json_rpc_url of the Solana CLI config, else localhost]
+    #[arg(short = 'u', long = "url", global = true, env = "BWX_URL")]
+    pub url: Option<String>,
+    /// Signer: a keypair file, prompt:// (or ASK), stdin:// ... as the Solana CLI takes them
+    /// [default: keypair_path of the Solana CLI config, else ~/.config/solana/id.json]
+    #[arg(short = 'k', long = "keypair", global = true, env = "BWX_KEYPAIR")]
+    pub keypair: Option<String>,
+    /// Solana CLI configuration file [default: ~/.config/solana/cli/config.yml]
+    #[arg(short = 'C', long = "config", global = true)]
+    pub config: Option<PathBuf>,
+    /// How reports are printed.
+    #[arg(long, global = true, value_enum, default_value = "table")]
+    pub output: Format,
+    /// Where buyers' session keys and providers' receipt store live [default: ~/.config/bwx].
+    #[arg(long, global = true, env = "BWX_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Priority fee, in micro-lamports per compute unit.
+    #[arg(long, global = true, default_value_t = 0)]
+    pub priority_fee: u64,
+    /// Accept a seed phrase at a prompt:// signer without validating it (as the Solana CLI).
+    #[arg(long, global = true)]
+    pub skip_seed_phrase_validation: bool,
+    /// Print the transaction logs of a failed command.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// `bwx config`.
+#[derive(Debug, Serialize)]
+pub struct ConfigReport {
+    pub url: String,
+    pub keypair: String,
+    pub keypair_from: &'static str,
+    /// The signer's public key, when it can be loaded.
+    pub signer: Option<String>,
+    pub signer_error: Option<String>,
+    pub data_dir: String,
+}
+
+pub struct Ctx {
+    pub url: String,
+    /// The signer URI and where it came from ("--keypair", the config file, the default path).
+    pub keypair: String,
+    pub keypair_source: &'static str,
+    pub output: Format,
+    pub data_dir: PathBuf,
+    pub priority_fee: u64,
+    pub verbose: bool,
+    skip_seed_phrase_validation: bool,
+}
+
+fn home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+impl Ctx {
+    /// Resolves the global options against the Solana CLI config file, when it exists.
+    pub fn new(args: &GlobalArgs) -> Result<Ctx, ClientError> {
+        let path = args
+            .config
+            .clone()
+            .or_else(|| solana_cli_config::CONFIG_FILE.as_ref().map(PathBuf::from));
+        let config = match &path {
+            Some(p) if p.exists() => Some(
+                solana_cli_config::Config::load(&p.to_string_lossy()).map_err(|e| {
+                    ClientError::Invalid(format!(
+                        "cannot read the Solana CLI config {}: {e}",
+                        p.display()
+                    ))
+                })?,
+            ),
+            Some(p) if args.config.is_some() => {
+                return Err(ClientError::Invalid(format!(
+                    "config file {} does not exist",
+                    p.display()
+                )))
+            }
+            _ => None,
+        };
+        let url = args
+            .url
+            .clone()
+            .or_else(|| config.as_ref().map(|c| c.json_rpc_url.clone()))
+            .unwrap_or_else(|| DEFAULT_URL.to_string());
+        let (keypair, keypair_source) = match (&args.keypair, &config) {
+            (Some(k), _) => (k.clone(), "--keypair"),
+            (None, Some(c)) => (c.keypair_path.clone(), "the Solana CLI config"),
+            (None, None) => (
+                home()
+                    .join(".config/solana/id.json")
+                    .to_string_lossy()
+                    .into_owned(),
+                "the default path",
+            ),
+        };
+        Ok(Ctx {
+            url: solana_clap_v3_utils::input_validators::normalize_to_url_if_moniker(url),
+            keypair,
+            keypair_source,
+            output: args.output,
+            data_dir: args
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| home().join(".config").join("bwx")),
+            priority_fee: args.priority_fee,
+            verbose: args.verbose,
+            skip_seed_phrase_validation: args.skip_seed_phrase_validation,
+        })
+    }
+
+    /// The signer, loaded the way the Solana CLI loads it.
+    pub fn signer(&self) -> Result<Keypair, ClientError> {
+        if self.keypair.starts_with("usb://") {
+            return Err(ClientError::Invalid(format!(
+                "{}: this bwx is built without hardware-wallet support; use a keypair file or prompt://",
+                self.keypair
+            )));
+        }
+        // solana-clap-v3-utils reads its options from clap 3 matches.
+        let skip = solana_clap_v3_utils::keypair::SKIP_SEED_PHRASE_VALIDATION_ARG;
+        let mut argv = vec!["bwx"];
+        if self.skip_seed_phrase_validation {
+            argv.push("--skip-seed-phrase-validation");
+        }
+        let matches = clap3::Command::new("bwx")
+            .arg(clap3::Arg::new(skip.name).long(skip.long))
+            .get_matches_from(argv);
+        solana_clap_v3_utils::keypair::keypair_from_path(&matches, &self.keypair, "keypair", false)
+            .map_err(|e| {
+                ClientError::Invalid(format!(
+                    "cannot load the signer {} (from {}): {e}. Pass -k/--keypair, or set keypair_path in the Solana CLI config",
+                    self.keypair, self.keypair_source
+                ))
+            })
+    }
+
+    fn chain(&self) -> RpcChain {
+        let mut chain = RpcChain::new(&self.url);
+        chain.spinner = self.output == Format::Table && std::io::stderr().is_terminal();
+        chain
+    }
+
+    /// A client that signs: the command sends transactions.
+    pub fn client(&self) -> Result<Client<RpcChain>, ClientError> {
+        let mut client = Client::new(self.chain(), self.signer()?);
+        client.priority_fee = self.priority_fee;
+        Ok(client)
+    }
+
+    /// A client for a command that only reads: it has the signer when one can be loaded (some
+    /// reads default to "mine"), and is read-only otherwise.
+    pub fn reader(&self) -> Client<RpcChain> {
+        let signer = self
+            .signer()
+            .ok()
+            .map(|k| Arc::new(k) as bandwidth_client::client::SharedSigner);
+        Client::with_signer(self.chain(), signer)
+    }
+
+    pub fn sessions(&self) -> Result<SessionKeys, ClientError> {
+        SessionKeys::open(self.data_dir.join("sessions"))
+    }
+
+    pub fn store(&self) -> Result<ReceiptStore, ClientError> {
+        std::fs::create_dir_all(&self.data_dir)?;
+        ReceiptStore::open(self.data_dir.join("receipts.sqlite"))
+    }
+
+    /// What `bwx config` shows.
+    pub fn describe(&self) -> ConfigReport {
+        let signer = self.signer();
+        ConfigReport {
+            url: self.url.clone(),
+            keypair: self.keypair.clone(),
+            keypair_from: self.keypair_source,
+            signer: signer.as_ref().ok().map(|k| {
+                use solana_signer::Signer;
+                k.pubkey().to_string()
+            }),
+            signer_error: signer.err().map(|e| e.to_string()),
+            data_dir: self.data_dir.display().to_string(),
+        }
+    }
+
+    /// Prints a report in the chosen format.
+    pub fn print<T: Serialize>(&self, report: &T) {
+        println!("{}", render(report, self.output).trim_end());
+    }
+}

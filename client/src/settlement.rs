@@ -1,0 +1,406 @@
+//! Settling what a receipt store holds: the best receipt of each channel, many channels per
+//! transaction (`settle_many`, packed to the size limit; v0 with lookup tables when given),
+//! retried, re-read and re-packed until every channel has an outcome. `bwx settle`, the
+//! watcher and a provider's node all settle through here.
+use crate::market::{compute, load_market, MarketInfo};
+use crate::{
+    batch::SettleGroup,
+    errors::ClientError,
+    ix::{self, Bounty},
+    receipts::{store::ReceiptStore, to_args},
+    Chain, Client,
+};
+use anchor_lang::prelude::Pubkey;
+use bandwidth_settlement::{
+    instructions::ReceiptArgs,
+    receipt::SignedReceipt,
+    state::{Channel, ChannelState},
+};
+use serde::Serialize;
+use solana_message::AddressLookupTableAccount;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct SettleRow {
+    pub channel: String,
+    /// "settled", "nothing new", "closed", "deadline passed", "waiting for the bounty phase",
+    /// "late: inside the safety margin", "exceeds the on-chain deposit", "refused" or
+    /// "failed" (the last two with `error`).
+    pub outcome: &'static str,
+    pub amount: Option<String>,
+    pub bytes: Option<u64>,
+    pub signature: Option<String>,
+    /// Channels settled in the same transaction.
+    pub batch: Option<usize>,
+    /// Why a settlement was refused or failed.
+    pub error: Option<String>,
+}
+
+impl SettleRow {
+    pub fn plain(channel: &Pubkey, outcome: &'static str) -> SettleRow {
+        SettleRow {
+            channel: channel.to_string(),
+            outcome,
+            amount: None,
+            bytes: None,
+            signature: None,
+            batch: None,
+            error: None,
+        }
+    }
+
+    fn error(channel: &Pubkey, outcome: &'static str, error: &ClientError) -> SettleRow {
+        SettleRow {
+            error: Some(error.to_string()),
+            ..SettleRow::plain(channel, outcome)
+        }
+    }
+
+    /// The channel was not settled because something went wrong (see `error`).
+    pub fn is_failure(&self) -> bool {
+        matches!(self.outcome, "refused" | "failed")
+    }
+}
+
+/// How hard to try before giving up on a transaction for this round.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Retry {
+    /// Further attempts after a transient failure (the cluster unreachable, a blockhash
+    /// expired, an account in use).
+    pub attempts: u32,
+    /// Wait before the first retry; doubled before each further one.
+    pub backoff_ms: u64,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 3,
+            backoff_ms: 500,
+        }
+    }
+}
+
+impl Retry {
+    /// Runs `attempt` until it succeeds, fails for good, or the attempts are spent.
+    pub async fn run<T, F, Fut>(&self, mut attempt: F) -> Result<T, ClientError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        let mut wait = self.backoff_ms;
+        for n in 0.. {
+            match attempt().await {
+                Err(e) if e.is_transient() && n < self.attempts => {
+                    if wait > 0 {
+                        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                    }
+                    wait = wait.saturating_mul(2);
+                }
+                other => return other,
+            }
+        }
+        unreachable!("the loop returns")
+    }
+}
+
+/// A channel whose best receipt should be settled.
+#[derive(Clone, Debug)]
+pub struct Due {
+    pub channel: Pubkey,
+    pub on_chain: Channel,
+    pub receipt: SignedReceipt,
+}
+
+/// Refreshes the store from the chain: closed channels, deposits (top-ups), closes started,
+/// what is settled. Returns the channel as it is on-chain, `None` once it is closed.
+pub async fn refresh<C: Chain>(
+    client: &Client<C>,
+    store: &mut ReceiptStore,
+    channel: &Pubkey,
+) -> Result<Option<Channel>, ClientError> {
+    let on_chain = client.get::<Channel>(channel).await?;
+    record(store, channel, on_chain.as_ref())?;
+    Ok(on_chain)
+}
+
+/// Records in the store what the chain says of `channel` (`None`: it is closed).
+pub fn record(
+    store: &mut ReceiptStore,
+    channel: &Pubkey,
+    on_chain: Option<&Channel>,
+) -> Result<(), ClientError> {
+    let Some(on_chain) = on_chain else {
+        if store.channel(channel).is_some_and(|c| !c.closed) {
+            store.record_closed(channel)?;
+        }
+        return Ok(());
+    };
+    if let Some(stored) = store.channel(channel) {
+        if on_chain.deposit > stored.terms.deposit {
+            store.add_channel(crate::receipts::store::ChannelTerms {
+                deposit: on_chain.deposit,
+                ..stored.terms
+            })?;
+        }
+        if on_chain.state == ChannelState::Closing && stored.close_deadline.is_none() {
+            store.record_closing(channel, on_chain.close_deadline)?;
+        }
+        if on_chain.settled > stored.settled_amount || on_chain.settled_bytes > stored.settled_bytes
+        {
+            store.record_settled(channel, on_chain.settled, on_chain.settled_bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`refresh`], retrying transient failures to read the channel.
+pub async fn refresh_retrying<C: Chain>(
+    client: &Client<C>,
+    store: &mut ReceiptStore,
+    channel: &Pubkey,
+    retry: Retry,
+) -> Result<Option<Channel>, ClientError> {
+    let on_chain = retry.run(|| client.get::<Channel>(channel)).await?;
+    record(store, channel, on_chain.as_ref())?;
+    Ok(on_chain)
+}
+
+/// The channel's best stored receipt, if the program would take it now; otherwise the reason
+/// it is not settled ("nothing new", "deadline passed", "exceeds the on-chain deposit").
+pub fn settleable(
+    store: &ReceiptStore,
+    channel: Pubkey,
+    on_chain: Channel,
+    now: i64,
+) -> Result<Due, &'static str> {
+    let receipt = store
+        .best(&channel)
+        .filter(|b| b.receipt.amount > on_chain.settled)
+        .ok_or("nothing new")?;
+    if on_chain.state == ChannelState::Closing && now >= on_chain.close_deadline {
+        // Too late: the program would refuse it. Never submit after the deadline.
+        return Err("deadline passed");
+    }
+    if receipt.receipt.amount > on_chain.deposit {
+        // The store was given other terms than the chain has: report, never send.
+        return Err("exceeds the on-chain deposit");
+    }
+    Ok(Due {
+        channel,
+        on_chain,
+        receipt,
+    })
+}
+
+/// Settles every `due` receipt, grouped by market and provider, packed into as few
+/// `settle_many` transactions as fit. A watcher passes `bounty_to` (a token account of the
+/// market's mint) to be paid the bounty on closing channels.
+///
+/// Never gives up on everything because of one thing: a transient failure is retried (`retry`),
+/// a refused batch is re-read from the chain and re-packed without the entries that are no
+/// longer due, and a batch refused again is split until the channel that is refused on its
+/// own is found, reported and skipped. Every `due` channel gets a row.
+pub async fn settle_due<C: Chain>(
+    client: &Client<C>,
+    store: &mut ReceiptStore,
+    due: Vec<Due>,
+    tables: &[AddressLookupTableAccount],
+    bounty_to: Option<Pubkey>,
+    retry: Retry,
+) -> Vec<SettleRow> {
+    let mut groups: BTreeMap<(Pubkey, Pubkey), Vec<Due>> = BTreeMap::new();
+    for d in due {
+        groups
+            .entry((d.on_chain.market, d.on_chain.provider))
+            .or_default()
+            .push(d);
+    }
+    let mut rows = vec![];
+    for ((market, provider), dues) in groups {
+        let m = match retry.run(|| load_market(client, &market)).await {
+            Ok(m) => m,
+            Err(e) => {
+                rows.extend(
+                    dues.iter()
+                        .map(|d| SettleRow::error(&d.channel, "failed", &e)),
+                );
+                continue;
+            }
+        };
+        rows.extend(
+            settle_group(client, store, &m, provider, dues, tables, bounty_to, retry).await,
+        );
+    }
+    rows
+}
+
+/// One provider's channels in one market; see [`settle_due`].
+#[allow(clippy::too_many_arguments)]
+async fn settle_group<C: Chain>(
+    client: &Client<C>,
+    store: &mut ReceiptStore,
+    m: &MarketInfo,
+    provider: Pubkey,
+    dues: Vec<Due>,
+    tables: &[AddressLookupTableAccount],
+    bounty_to: Option<Pubkey>,
+    retry: Retry,
+) -> Vec<SettleRow> {
+    let budget = |units| client.compute_budget(units);
+    let group = SettleGroup {
+        payer: client.payer().pubkey(),
+        settler: client.payer().pubkey(),
+        market: m.keys.market,
+        provider,
+        bounty: bounty_to.map(|destination| Bounty {
+            market: &m.keys,
+            destination,
+        }),
+        compute_budget: &budget,
+    };
+    let mut rows = vec![];
+    let entries: Vec<(Pubkey, _)> = dues
+        .iter()
+        .map(|d| (d.channel, to_args(&d.receipt)))
+        .collect();
+    let mut work: Vec<(Vec<(Pubkey, ReceiptArgs)>, bool)> = match group.pack(&entries, tables) {
+        Ok(batches) => batches.into_iter().rev().map(|b| (b, false)).collect(),
+        Err(e) => {
+            return entries
+                .iter()
+                .map(|(c, _)| SettleRow::error(c, "failed", &e))
+                .collect()
+        }
+    };
+    // `reread`: this batch was refused once already, as it stands.
+    while let Some((batch, reread)) = work.pop() {
+        let ixs = group.instructions(&batch);
+        // The compute-budget instructions are already part of `ixs`.
+        let sent = retry
+            .run(|| client.send_prebudgeted(&ixs, &[], tables))
+            .await;
+        let error = match sent {
+            Ok(sent) => {
+                for (channel, receipt) in &batch {
+                    // The chain has it; the store catches up at the next refresh if this fails.
+                    let _ = store.record_settled(channel, receipt.amount, receipt.bytes);
+                    rows.push(SettleRow {
+                        channel: channel.to_string(),
+                        outcome: "settled",
+                        amount: Some(m.ui(receipt.amount)),
+                        bytes: Some(receipt.bytes),
+                        signature: Some(sent.signature.to_string()),
+                        batch: Some(batch.len()),
+                        error: None,
+                    });
+                }
+                continue;
+            }
+            Err(e) if e.is_transient() => {
+                // Still failing after the retries: next round.
+                rows.extend(batch.iter().map(|(c, _)| SettleRow::error(c, "failed", &e)));
+                continue;
+            }
+            Err(e) => e,
+        };
+        // Refused. Re-read what changed since the batch was packed: channels closed or
+        // settled by someone else, deadlines passed.
+        let now = match retry.run(|| client.chain.clock()).await {
+            Ok(clock) => clock.unix_timestamp,
+            Err(e) => {
+                rows.extend(batch.iter().map(|(c, _)| SettleRow::error(c, "failed", &e)));
+                continue;
+            }
+        };
+        let mut still_due = vec![];
+        for (channel, receipt) in &batch {
+            match refresh_retrying(client, store, channel, retry).await {
+                Err(e) => rows.push(SettleRow::error(channel, "failed", &e)),
+                Ok(None) => rows.push(SettleRow::plain(channel, "closed")),
+                Ok(Some(c)) if c.settled >= receipt.amount => {
+                    rows.push(SettleRow::plain(channel, "nothing new"))
+                }
+                Ok(Some(c)) if c.state == ChannelState::Closing && now >= c.close_deadline => {
+                    rows.push(SettleRow::plain(channel, "deadline passed"))
+                }
+                Ok(Some(_)) => still_due.push((*channel, *receipt)),
+            }
+        }
+        if still_due.len() < batch.len() {
+            work.push((still_due, false));
+        } else if !reread {
+            // Nothing visible changed: try once more as it is (the refusal may have raced
+            // with a change the read did not see yet), then split.
+            work.push((still_due, true));
+        } else if still_due.len() == 1 {
+            rows.push(SettleRow::error(&still_due[0].0, "refused", &error));
+        } else {
+            let right = still_due.split_off(still_due.len() / 2);
+            work.push((right, false));
+            work.push((still_due, false));
+        }
+    }
+    rows
+}
+
+/// Settles, for `channel` or for every channel in `store`, the best stored receipt when it is
+/// above what the chain has settled (and, for a closing channel, before its deadline).
+pub async fn settle<C: Chain>(
+    client: &Client<C>,
+    store: &mut ReceiptStore,
+    channel: Option<Pubkey>,
+    tables: &[AddressLookupTableAccount],
+) -> Result<Vec<SettleRow>, ClientError> {
+    let channels: Vec<Pubkey> = match channel {
+        Some(c) => vec![c],
+        None => store
+            .channels()
+            .into_iter()
+            .filter(|c| !c.closed && c.unsettled() > 0)
+            .map(|c| c.terms.channel)
+            .collect(),
+    };
+    let now = client.chain.clock().await?.unix_timestamp;
+    let mut rows = vec![];
+    let mut due = vec![];
+    for address in channels {
+        let Some(on_chain) = refresh(client, store, &address).await? else {
+            rows.push(SettleRow::plain(&address, "closed"));
+            continue;
+        };
+        match settleable(store, address, on_chain, now) {
+            Ok(d) => due.push(d),
+            Err(outcome) => rows.push(SettleRow::plain(&address, outcome)),
+        }
+    }
+    rows.extend(settle_due(client, store, due, tables, None, Retry::default()).await);
+    Ok(rows)
+}
+
+/// A single settlement, with `settle` (not `settle_many`): what a one-off caller needs.
+pub async fn settle_one<C: Chain>(
+    client: &Client<C>,
+    channel: &Pubkey,
+    receipt: &SignedReceipt,
+    bounty_to: Option<Pubkey>,
+) -> Result<SettleRow, ClientError> {
+    let on_chain: Channel = client.require(channel, "channel").await?;
+    let m = load_market(client, &on_chain.market).await?;
+    let keys = ix::ChannelKeys::from_account(*channel, &on_chain);
+    let bounty = bounty_to.map(|destination| Bounty {
+        market: &m.keys,
+        destination,
+    });
+    let ix = ix::settle(client.payer().pubkey(), &keys, to_args(receipt), bounty);
+    let sent = client.send(&[ix], &[], compute::SETTLE_WITH_BOUNTY).await?;
+    Ok(SettleRow {
+        channel: channel.to_string(),
+        outcome: "settled",
+        amount: Some(m.ui(receipt.receipt.amount)),
+        bytes: Some(receipt.receipt.bytes),
+        signature: Some(sent.signature.to_string()),
+        batch: Some(1),
+        error: None,
+    })
+}

@@ -1,0 +1,89 @@
+//! Fixtures shared by the client's integration tests: an embedded chain with a mint, funded
+//! wallets, default market and provider terms.
+
+use anchor_lang::prelude::Pubkey;
+use bandwidth_cli::{tokens, Chain, Client, EmbeddedChain};
+use bandwidth_settlement::instructions::{CreateMarketArgs, RegisterProviderArgs};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub const UNIT: u64 = 1_000_000;
+
+pub struct World {
+    pub chain: EmbeddedChain,
+    pub mint: Pubkey,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let chain = EmbeddedChain::start().await;
+        let faucet = Client::new(&chain, chain.faucet().insecure_clone());
+        let mint = Keypair::new();
+        let rent = chain.minimum_balance(tokens::MINT_LEN).await.unwrap();
+        let f = faucet.payer().pubkey();
+        let ixs = tokens::create_mint(&f, &mint.pubkey(), &f, 6, &spl_token_interface::ID, rent);
+        faucet.send(&ixs, &[&mint], 100_000).await.unwrap();
+        World {
+            chain,
+            mint: mint.pubkey(),
+        }
+    }
+
+    /// A market of this world's mint with the default terms, and its admin.
+    pub async fn market(&self) -> (Client<&EmbeddedChain>, Pubkey) {
+        let admin = self.wallet(0).await;
+        let market =
+            bandwidth_cli::commands::market::create(&admin, &self.mint, None, market_args())
+                .await
+                .unwrap()
+                .market
+                .parse()
+                .unwrap();
+        (admin, market)
+    }
+
+    /// A funded wallet holding `tokens` in its associated token account.
+    pub async fn wallet(&self, tokens: u64) -> Client<&EmbeddedChain> {
+        self.wallet_with_key(tokens).await.0
+    }
+
+    /// [`wallet`](Self::wallet), and its key (for a second client of the same wallet).
+    pub async fn wallet_with_key(&self, tokens: u64) -> (Client<&EmbeddedChain>, Keypair) {
+        let faucet = Client::new(&self.chain, self.chain.faucet().insecure_clone());
+        let k = Keypair::new();
+        let f = faucet.payer().pubkey();
+        let ata = tokens::associated_address(&k.pubkey(), &self.mint, &spl_token_interface::ID);
+        let ixs = [
+            solana_system_interface::instruction::transfer(&f, &k.pubkey(), 10_000_000_000),
+            tokens::create_associated_account(
+                &f,
+                &k.pubkey(),
+                &self.mint,
+                &spl_token_interface::ID,
+            ),
+            tokens::mint_to(&self.mint, &ata, &f, tokens, &spl_token_interface::ID),
+        ];
+        faucet.send(&ixs, &[], 100_000).await.unwrap();
+        (Client::new(&self.chain, k.insecure_clone()), k)
+    }
+}
+
+pub fn market_args() -> CreateMarketArgs {
+    CreateMarketArgs {
+        fee_bps: 250,
+        burn_bps: 2_000,
+        min_dispute_window_secs: 600,
+        max_dispute_window_secs: 7 * 86_400,
+        fee_change_delay_secs: 86_400,
+    }
+}
+
+pub fn provider_args(payout: Pubkey) -> RegisterProviderArgs {
+    RegisterProviderArgs {
+        payout,
+        min_dispute_window_secs: 3_600,
+        bounty_bps: 500,
+        endpoint: "https://p.example.net".into(),
+        region: "eu".into(),
+    }
+}
