@@ -32,6 +32,8 @@ mod events;
 mod fees;
 #[path = "suite/fuzz.rs"]
 mod fuzz;
+#[path = "suite/halfagg.rs"]
+mod halfagg;
 #[path = "suite/idl.rs"]
 mod idl;
 #[path = "suite/lifecycle.rs"]

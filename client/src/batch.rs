@@ -3,7 +3,12 @@
 //! legacy transaction or a v0 one with address lookup tables.
 use crate::{errors::ClientError, ix};
 use anchor_lang::prelude::Pubkey;
-use bandwidth_settlement::instructions::ReceiptArgs;
+use bandwidth_settlement::{
+    halfagg,
+    instructions::{AggregatedReceipts, ReceiptArgs},
+    receipt::SignedReceipt,
+    state::Channel,
+};
 use solana_hash::Hash;
 use solana_instruction::Instruction;
 use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
@@ -20,6 +25,108 @@ pub const MAX_ACCOUNT_LOCKS: usize = 64;
 /// back a channel and emitting its event are budgeted at ~8.6k more.
 pub fn settle_many_units(k: usize) -> u32 {
     30_000 + 20_000 * k as u32
+}
+
+/// Compute units requested for a `settle_many_agg` of `k` receipts. Estimated from the
+/// published costs (docs/adr/0011): per receipt ~4 SHA-512 blocks (challenge, transcript,
+/// coefficient; ~3.8k CU each in-program), two scalar products mod L (~3k), two points of the
+/// multiscalar multiplication (758 each) and the channel's own ~8.6k; 30k of fixed cost.
+pub fn settle_many_agg_units(k: usize) -> u32 {
+    (30_000 + 30_000 * k as u32).min(1_400_000)
+}
+
+/// One channel of an aggregated batch: its receipt, its signer, and what the compact encoding
+/// is relative to (the channel's settled amount and price, as last read from the chain).
+#[derive(Clone, Copy, Debug)]
+pub struct AggEntry {
+    pub channel: Pubkey,
+    pub signer: Pubkey,
+    pub receipt: SignedReceipt,
+    pub settled: u64,
+    pub price_per_gib: u64,
+}
+
+impl AggEntry {
+    pub fn new(channel: Pubkey, on_chain: &Channel, receipt: SignedReceipt) -> Self {
+        AggEntry {
+            channel,
+            signer: on_chain.receipt_signer,
+            receipt,
+            settled: on_chain.settled,
+            price_per_gib: on_chain.price_per_gib,
+        }
+    }
+}
+
+/// The aggregated form of `entries`' receipts: `S`, and each channel's `R ‖ amount ‖ bytes`.
+pub fn aggregate(entries: &[AggEntry]) -> Result<AggregatedReceipts, ClientError> {
+    let signers: Vec<[u8; 32]> = entries.iter().map(|e| e.signer.to_bytes()).collect();
+    let messages: Vec<[u8; 52]> = entries
+        .iter()
+        .map(|e| e.receipt.receipt.message())
+        .collect();
+    let rs: Vec<[u8; 32]> = entries
+        .iter()
+        .map(|e| e.receipt.signature[..32].try_into().expect("32 bytes"))
+        .collect();
+    let s_values: Vec<[u8; 32]> = entries
+        .iter()
+        .map(|e| e.receipt.signature[32..].try_into().expect("32 bytes"))
+        .collect();
+    let items: Vec<halfagg::Item> = (0..entries.len())
+        .map(|i| halfagg::Item {
+            signer: &signers[i],
+            r: &rs[i],
+            message: &messages[i],
+        })
+        .collect();
+    let s = halfagg::aggregate(&items, &s_values).ok_or_else(|| {
+        ClientError::Invalid(format!(
+            "cannot aggregate {} receipts: 1 to {} receipts with canonical signatures",
+            entries.len(),
+            halfagg::MAX_BATCH
+        ))
+    })?;
+    let mut data = vec![];
+    for (e, r) in entries.iter().zip(&rs) {
+        let rc = &e.receipt.receipt;
+        halfagg::encode_entry(
+            &mut data,
+            r,
+            rc.amount,
+            rc.bytes,
+            e.settled,
+            e.price_per_gib,
+        );
+    }
+    Ok(AggregatedReceipts { s, entries: data })
+}
+
+/// Splits `entries` into consecutive batches, each as large as `fits` allows.
+fn pack_by<T: Copy>(
+    entries: &[T],
+    mut fits: impl FnMut(&[T]) -> Result<bool, ClientError>,
+) -> Result<Vec<Vec<T>>, ClientError> {
+    let mut batches: Vec<Vec<T>> = vec![];
+    let mut current: Vec<T> = vec![];
+    for entry in entries {
+        current.push(*entry);
+        if fits(&current)? {
+            continue;
+        }
+        current.pop();
+        if current.is_empty() {
+            return Err(ClientError::Invalid(
+                "a single settlement does not fit a transaction".into(),
+            ));
+        }
+        batches.push(std::mem::take(&mut current));
+        current.push(*entry);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    Ok(batches)
 }
 
 /// Serialized size and account count of the transaction carrying `ixs`, paid by `payer`.
@@ -98,26 +205,48 @@ impl SettleGroup<'_> {
         entries: &[(Pubkey, ReceiptArgs)],
         tables: &[AddressLookupTableAccount],
     ) -> Result<Vec<Vec<(Pubkey, ReceiptArgs)>>, ClientError> {
-        let mut batches: Vec<Vec<(Pubkey, ReceiptArgs)>> = vec![];
-        let mut current: Vec<(Pubkey, ReceiptArgs)> = vec![];
-        for entry in entries {
-            current.push(*entry);
-            if fits(measure(&self.payer, &self.instructions(&current), tables)?) {
-                continue;
-            }
-            current.pop();
-            if current.is_empty() {
-                return Err(ClientError::Invalid(
-                    "a single settlement does not fit a transaction".into(),
-                ));
-            }
-            batches.push(std::mem::take(&mut current));
-            current.push(*entry);
-        }
-        if !current.is_empty() {
-            batches.push(current);
-        }
-        Ok(batches)
+        pack_by(entries, |batch| {
+            Ok(fits(measure(
+                &self.payer,
+                &self.instructions(batch),
+                tables,
+            )?))
+        })
+    }
+
+    /// The instructions of one transaction settling `entries` with half-aggregated receipts.
+    pub fn instructions_aggregated(
+        &self,
+        entries: &[AggEntry],
+    ) -> Result<Vec<Instruction>, ClientError> {
+        let mut ixs = (self.compute_budget)(settle_many_agg_units(entries.len()));
+        let channels: Vec<Pubkey> = entries.iter().map(|e| e.channel).collect();
+        ixs.push(ix::settle_many_agg(
+            self.settler,
+            self.market,
+            self.provider,
+            &channels,
+            aggregate(entries)?,
+            self.bounty,
+        ));
+        Ok(ixs)
+    }
+
+    /// Splits `entries` into aggregated batches, each as large as one transaction (and the
+    /// program's batch limit) allows.
+    pub fn pack_aggregated(
+        &self,
+        entries: &[AggEntry],
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<Vec<Vec<AggEntry>>, ClientError> {
+        pack_by(entries, |batch| {
+            Ok(batch.len() <= halfagg::MAX_BATCH
+                && fits(measure(
+                    &self.payer,
+                    &self.instructions_aggregated(batch)?,
+                    tables,
+                )?))
+        })
     }
 
     /// How many of `channels` (in order) one transaction carries with these tables.

@@ -40,6 +40,7 @@ program_events!(
     ChannelOpened,
     ChannelToppedUp,
     ChannelSettled,
+    SettlementBatch,
     CloseRequested,
     ChannelClosed,
     EarningsWithdrawn,

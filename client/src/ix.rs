@@ -6,8 +6,8 @@ use anchor_lang::{prelude::Pubkey, InstructionData, ToAccountMetas};
 use bandwidth_settlement::{
     accounts as acc, instruction as data,
     instructions::{
-        CreateMarketArgs, OpenChannelArgs, ReceiptArgs, RegisterProviderArgs, RewardTerms,
-        UpdateMarketArgs, UpdateProviderArgs,
+        AggregatedReceipts, CreateMarketArgs, OpenChannelArgs, ReceiptArgs, RegisterProviderArgs,
+        RewardTerms, UpdateMarketArgs, UpdateProviderArgs,
     },
     state::{Channel, Market},
     ID,
@@ -322,6 +322,38 @@ pub fn settle_many(
         entries
             .iter()
             .map(|(channel, _)| solana_instruction::AccountMeta::new(*channel, false)),
+    );
+    ix
+}
+
+/// Settles `channels` (all of `provider` in `market`) with half-aggregated receipts; build
+/// `receipts` with [`crate::batch::aggregate`].
+pub fn settle_many_agg(
+    settler: Pubkey,
+    market: Pubkey,
+    provider: Pubkey,
+    channels: &[Pubkey],
+    receipts: AggregatedReceipts,
+    bounty: Option<Bounty>,
+) -> Instruction {
+    let mut ix = build(
+        acc::SettleMany {
+            settler,
+            provider,
+            provider_market: pda::provider_market(&market, &provider),
+            reward_pool: pda::reward_pool(&market),
+            market: bounty.map(|b| b.market.market),
+            vault: bounty.map(|b| b.market.vault),
+            mint: bounty.map(|b| b.market.mint),
+            bounty_destination: bounty.map(|b| b.destination),
+            token_program: bounty.map(|b| b.market.token_program),
+        },
+        data::SettleManyAgg { receipts },
+    );
+    ix.accounts.extend(
+        channels
+            .iter()
+            .map(|channel| solana_instruction::AccountMeta::new(*channel, false)),
     );
     ix
 }

@@ -4,7 +4,7 @@
 //! watcher and a provider's node all settle through here.
 use crate::market::{compute, load_market, MarketInfo};
 use crate::{
-    batch::SettleGroup,
+    batch::{AggEntry, SettleGroup},
     errors::ClientError,
     ix::{self, Bounty},
     receipts::{store::ReceiptStore, to_args},
@@ -12,7 +12,6 @@ use crate::{
 };
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{
-    instructions::ReceiptArgs,
     receipt::SignedReceipt,
     state::{Channel, ChannelState},
 };
@@ -260,36 +259,62 @@ async fn settle_group<C: Chain>(
         compute_budget: &budget,
     };
     let mut rows = vec![];
-    let entries: Vec<(Pubkey, _)> = dues
+    // Batches of more than one channel go half-aggregated (32 bytes and two varints per
+    // channel instead of 80); a single channel goes as a plain settle_many.
+    let aggregated: Vec<AggEntry> = dues
         .iter()
-        .map(|d| (d.channel, to_args(&d.receipt)))
+        .map(|d| AggEntry::new(d.channel, &d.on_chain, d.receipt))
         .collect();
-    let mut work: Vec<(Vec<(Pubkey, ReceiptArgs)>, bool)> = match group.pack(&entries, tables) {
-        Ok(batches) => batches.into_iter().rev().map(|b| (b, false)).collect(),
+    let by_channel: BTreeMap<Pubkey, Due> = dues.into_iter().map(|d| (d.channel, d)).collect();
+    let mut work: Vec<(Vec<Due>, bool)> = match group.pack_aggregated(&aggregated, tables) {
+        Ok(batches) => batches
+            .into_iter()
+            .rev()
+            .map(|b| {
+                (
+                    b.iter().map(|e| by_channel[&e.channel].clone()).collect(),
+                    false,
+                )
+            })
+            .collect(),
         Err(e) => {
-            return entries
-                .iter()
-                .map(|(c, _)| SettleRow::error(c, "failed", &e))
+            return by_channel
+                .keys()
+                .map(|c| SettleRow::error(c, "failed", &e))
                 .collect()
         }
     };
     // `reread`: this batch was refused once already, as it stands.
     while let Some((batch, reread)) = work.pop() {
-        let ixs = group.instructions(&batch);
+        let ixs = if batch.len() == 1 {
+            Ok(group.instructions(&[(batch[0].channel, to_args(&batch[0].receipt))]))
+        } else {
+            let entries: Vec<AggEntry> = batch
+                .iter()
+                .map(|d| AggEntry::new(d.channel, &d.on_chain, d.receipt))
+                .collect();
+            group.instructions_aggregated(&entries)
+        };
         // The compute-budget instructions are already part of `ixs`.
-        let sent = retry
-            .run(|| client.send_prebudgeted(&ixs, &[], tables))
-            .await;
+        let sent = match &ixs {
+            Ok(ixs) => {
+                retry
+                    .run(|| client.send_prebudgeted(ixs, &[], tables))
+                    .await
+            }
+            Err(e) => Err(ClientError::Invalid(e.to_string())),
+        };
         let error = match sent {
             Ok(sent) => {
-                for (channel, receipt) in &batch {
+                for d in &batch {
+                    let r = &d.receipt.receipt;
                     // The chain has it; the store catches up at the next refresh if this fails.
-                    let _ = store.record_settled(channel, receipt.amount, receipt.bytes);
+                    let _ = store.record_settled(&d.channel, r.amount, r.bytes);
                     rows.push(SettleRow {
-                        channel: channel.to_string(),
+                        channel: d.channel.to_string(),
                         outcome: "settled",
-                        amount: Some(m.ui(receipt.amount)),
-                        bytes: Some(receipt.bytes),
+                        amount: Some(m.ui(r.amount)),
+                        bytes: Some(r.bytes),
                         signature: Some(sent.signature.to_string()),
                         batch: Some(batch.len()),
                         error: None,
@@ -299,7 +324,11 @@ async fn settle_group<C: Chain>(
             }
             Err(e) if e.is_transient() => {
                 // Still failing after the retries: next round.
-                rows.extend(batch.iter().map(|(c, _)| SettleRow::error(c, "failed", &e)));
+                rows.extend(
+                    batch
+                        .iter()
+                        .map(|d| SettleRow::error(&d.channel, "failed", &e)),
+                );
                 continue;
             }
             Err(e) => e,
@@ -309,22 +338,30 @@ async fn settle_group<C: Chain>(
         let now = match retry.run(|| client.chain.clock()).await {
             Ok(clock) => clock.unix_timestamp,
             Err(e) => {
-                rows.extend(batch.iter().map(|(c, _)| SettleRow::error(c, "failed", &e)));
+                rows.extend(
+                    batch
+                        .iter()
+                        .map(|d| SettleRow::error(&d.channel, "failed", &e)),
+                );
                 continue;
             }
         };
         let mut still_due = vec![];
-        for (channel, receipt) in &batch {
-            match refresh_retrying(client, store, channel, retry).await {
-                Err(e) => rows.push(SettleRow::error(channel, "failed", &e)),
-                Ok(None) => rows.push(SettleRow::plain(channel, "closed")),
-                Ok(Some(c)) if c.settled >= receipt.amount => {
-                    rows.push(SettleRow::plain(channel, "nothing new"))
+        for d in &batch {
+            let amount = d.receipt.receipt.amount;
+            match refresh_retrying(client, store, &d.channel, retry).await {
+                Err(e) => rows.push(SettleRow::error(&d.channel, "failed", &e)),
+                Ok(None) => rows.push(SettleRow::plain(&d.channel, "closed")),
+                Ok(Some(c)) if c.settled >= amount => {
+                    rows.push(SettleRow::plain(&d.channel, "nothing new"))
                 }
                 Ok(Some(c)) if c.state == ChannelState::Closing && now >= c.close_deadline => {
-                    rows.push(SettleRow::plain(channel, "deadline passed"))
+                    rows.push(SettleRow::plain(&d.channel, "deadline passed"))
                 }
-                Ok(Some(_)) => still_due.push((*channel, *receipt)),
+                Ok(Some(c)) => still_due.push(Due {
+                    on_chain: c,
+                    ..d.clone()
+                }),
             }
         }
         if still_due.len() < batch.len() {
@@ -334,7 +371,7 @@ async fn settle_group<C: Chain>(
             // with a change the read did not see yet), then split.
             work.push((still_due, true));
         } else if still_due.len() == 1 {
-            rows.push(SettleRow::error(&still_due[0].0, "refused", &error));
+            rows.push(SettleRow::error(&still_due[0].channel, "refused", &error));
         } else {
             let right = still_due.split_off(still_due.len() / 2);
             work.push((right, false));

@@ -423,3 +423,107 @@ async fn every_valid_state_can_be_closed() {
         3 * s.env.rent().await.minimum_balance(Channel::SPACE)
     );
 }
+
+/// The largest half-aggregated batch the packer builds — a watcher's, with every bounty
+/// account, a compute-unit price, the widest encodings these deposits allow (the whole deposit
+/// from nothing settled, bytes = u64::MAX) — fits 1,232 bytes and the account limit, and
+/// executes. Channels, the market and its vault in the provider's lookup table (as
+/// `bwx lookup-table create` makes it), closing, in their bounty phase.
+#[tokio::test]
+async fn the_largest_aggregated_batch_fits_and_executes() {
+    use bandwidth_client::batch::AggEntry;
+    use bandwidth_settlement::receipt::{Receipt, SignedReceipt};
+    let mut env = Env::new().await;
+    let m = env.create_market(TOKEN).await;
+    let p = env.provider(&m).await;
+    let mut channels = vec![];
+    for _ in 0..34 {
+        let b = env.funded_buyer(&m, 100 * UNIT).await;
+        let c = env.open_channel(&m, &b, &p, 100 * UNIT, HOUR as u32).await;
+        env.must(
+            &[ix::request_close(b.wallet.pubkey(), &c.keys)],
+            &[&b.wallet],
+        )
+        .await;
+        channels.push(c);
+    }
+    env.advance_time(HOUR / 2).await;
+    let mut in_table = vec![
+        p.provider,
+        p.provider_market(&m),
+        pda::reward_pool(&m.keys.market),
+        m.keys.market,
+        m.keys.vault,
+    ];
+    in_table.extend(channels.iter().map(|c| c.keys.channel));
+    let table = env.lookup_table(&in_table).await;
+    let watcher = env.wallet().await;
+    let wt = env.token_account(m.keys.mint, watcher.pubkey()).await;
+    let budget = |units| {
+        vec![
+            ComputeBudgetInstruction::set_compute_unit_limit(units),
+            ComputeBudgetInstruction::set_compute_unit_price(u64::MAX / 1_400_000),
+        ]
+    };
+    let group = batch::SettleGroup {
+        payer: watcher.pubkey(),
+        settler: watcher.pubkey(),
+        market: m.keys.market,
+        provider: p.provider,
+        bounty: Some(ix::Bounty {
+            market: &m.keys,
+            destination: wt,
+        }),
+        compute_budget: &budget,
+    };
+    let entries: Vec<AggEntry> = channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let amount = 100 * UNIT - i as u64;
+            let r = c.receipt(amount, u64::MAX - i as u64);
+            AggEntry {
+                channel: c.keys.channel,
+                signer: c.signer.pubkey(),
+                receipt: SignedReceipt {
+                    receipt: Receipt {
+                        channel: c.keys.channel,
+                        amount,
+                        bytes: u64::MAX - i as u64,
+                    },
+                    signature: r.signature,
+                },
+                settled: 0,
+                price_per_gib: UNIT,
+            }
+        })
+        .collect();
+    let tables = [table];
+    let batches = group.pack_aggregated(&entries, &tables).unwrap();
+    let ixs = group.instructions_aggregated(&batches[0]).unwrap();
+    let (size, accounts) = batch::measure(&watcher.pubkey(), &ixs, &tables).unwrap();
+    println!(
+        "settle_many_agg, watcher, v0 + table: {} channels, {size} bytes, {accounts} accounts",
+        batches[0].len()
+    );
+    assert!(size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS);
+    assert!(
+        batches[0].len() >= 16,
+        "only {} per transaction",
+        batches[0].len()
+    );
+    assert!(
+        batch::PACKET_DATA_SIZE - size < 49,
+        "the packer left room for another channel"
+    );
+    env.must_paid_by(&watcher, &ixs[2..], &tables).await;
+    for e in &batches[0] {
+        let c: Channel = env.get(e.channel).await.unwrap();
+        assert_eq!(c.settled, e.receipt.receipt.amount);
+    }
+    assert!(
+        env.token_balance(wt).await > 0,
+        "the watcher was paid its bounty"
+    );
+    assert!(env.max_log_bytes < 8_000, "log {} bytes", env.max_log_bytes);
+}

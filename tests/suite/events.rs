@@ -15,6 +15,10 @@ struct Indexer {
     channel_remaining: HashMap<Pubkey, u64>,
     earnings: HashMap<Pubkey, u64>, // by provider (one market here)
     fees: HashMap<Pubkey, u64>,
+    /// Each channel's provider, from its ChannelOpened.
+    provider_of: HashMap<Pubkey, Pubkey>,
+    /// ChannelSettled events of the current instruction, checked against its SettlementBatch.
+    pending: (u16, u64),
     vault: u64,
     events: usize,
 }
@@ -37,6 +41,7 @@ impl Indexer {
                 E::ChannelOpened(e) => {
                     *self.free.get_mut(&e.buyer).unwrap() -= e.deposit;
                     self.channel_remaining.insert(e.channel, e.deposit);
+                    self.provider_of.insert(e.channel, e.provider);
                     assert_eq!(self.free[&e.buyer], e.buyer_free_balance);
                 }
                 E::ChannelToppedUp(e) => {
@@ -47,9 +52,15 @@ impl Indexer {
                 E::ChannelSettled(e) => {
                     assert_eq!(e.gross, e.fee + e.bounty + e.provider_amount);
                     *self.channel_remaining.get_mut(&e.channel).unwrap() -= e.gross;
-                    *self.earnings.entry(e.provider).or_default() += e.provider_amount;
-                    *self.fees.entry(e.provider).or_default() += e.fee;
+                    let provider = self.provider_of[&e.channel];
+                    *self.earnings.entry(provider).or_default() += e.provider_amount;
+                    *self.fees.entry(provider).or_default() += e.fee;
                     self.vault -= e.bounty; // paid out to the watcher
+                    self.pending = (self.pending.0 + 1, self.pending.1 + e.gross);
+                }
+                E::SettlementBatch(e) => {
+                    assert_eq!(self.pending, (e.channels, e.gross));
+                    self.pending = (0, 0);
                     assert_eq!(self.earnings[&e.provider], e.provider_earnings);
                     assert_eq!(self.fees[&e.provider], e.provider_fees_accrued);
                 }

@@ -75,6 +75,8 @@ enum Op {
     },
     SettleMany {
         provider: usize,
+        /// Half-aggregated (`settle_many_agg`) rather than one signature per channel.
+        aggregated: bool,
     },
     RequestClose {
         channel: usize,
@@ -164,7 +166,7 @@ fn op() -> impl Strategy<Value = Op> {
         5 => (i(), 0..3usize, any::<bool>(), any::<bool>())
             .prop_map(|(channel, pick, watcher, bounty)| Op::Settle { channel, pick, watcher, bounty }),
         1 => (i(), amount()).prop_map(|(channel, amount)| Op::Forge { channel, amount }),
-        2 => (0..PROVIDERS).prop_map(|provider| Op::SettleMany { provider }),
+        3 => (0..PROVIDERS, any::<bool>()).prop_map(|(provider, aggregated)| Op::SettleMany { provider, aggregated }),
         2 => i().prop_map(|channel| Op::RequestClose { channel }),
         2 => i().prop_map(|channel| Op::Finalize { channel }),
         1 => (i(), any::<bool>()).prop_map(|(channel, with_receipt)| Op::CloseByProvider { channel, with_receipt }),
@@ -654,11 +656,15 @@ fn step(
             };
             (expect, ixs, vec![p.authority.insecure_clone()])
         }
-        Op::SettleMany { provider } => {
+        Op::SettleMany {
+            provider,
+            aggregated,
+        } => {
             // The provider's newest receipt on each live channel where it would be accepted,
             // and on channels where someone settled as much or more first: the program skips
             // those instead of failing the batch.
             let mut entries = vec![];
+            let mut agg = vec![];
             for (c, ch) in model.channels.clone().iter().enumerate() {
                 let Some(&(amount, bytes)) = ch.signed.last() else {
                     continue;
@@ -677,22 +683,47 @@ fn step(
                 if !stale {
                     model.settle(c, amount, bytes, false);
                 }
-                entries.push((
-                    w.channels[c].keys.channel,
-                    w.channels[c].receipt(amount, bytes),
-                ));
+                let receipt = w.channels[c].receipt(amount, bytes);
+                entries.push((w.channels[c].keys.channel, receipt));
+                agg.push(bandwidth_client::batch::AggEntry {
+                    channel: w.channels[c].keys.channel,
+                    signer: w.channels[c].signer.pubkey(),
+                    receipt: bandwidth_settlement::receipt::SignedReceipt {
+                        receipt: bandwidth_settlement::receipt::Receipt {
+                            channel: w.channels[c].keys.channel,
+                            amount,
+                            bytes,
+                        },
+                        signature: receipt.signature,
+                    },
+                    settled: ch.settled,
+                    price_per_gib: UNIT,
+                });
             }
             if entries.is_empty() {
                 return (Skip, vec![], vec![]);
             }
             let p = &w.providers[provider];
-            let ixs = vec![ix::settle_many(
-                p.authority.pubkey(),
-                mk.market,
-                p.provider,
-                &entries,
-                None,
-            )];
+            let ixs = if aggregated {
+                let channels: Vec<_> = entries.iter().map(|(c, _)| *c).collect();
+                let receipts = bandwidth_client::batch::aggregate(&agg).expect("aggregates");
+                vec![ix::settle_many_agg(
+                    p.authority.pubkey(),
+                    mk.market,
+                    p.provider,
+                    &channels,
+                    receipts,
+                    None,
+                )]
+            } else {
+                vec![ix::settle_many(
+                    p.authority.pubkey(),
+                    mk.market,
+                    p.provider,
+                    &entries,
+                    None,
+                )]
+            };
             (Ok, ixs, vec![p.authority.insecure_clone()])
         }
         Op::RequestClose { channel } => {

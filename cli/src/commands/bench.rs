@@ -4,11 +4,11 @@
 //! every batch counted here was actually executed.
 use super::{buyer, channel, compute, market, provider};
 use crate::{
-    batch::{self, SettleGroup},
+    batch::{self, AggEntry, SettleGroup},
     chain::embedded::EmbeddedChain,
     errors::ClientError,
     ix, lookup, pda,
-    receipts::{sessions::SessionKeys, sign},
+    receipts::{sessions::SessionKeys, sign, sign_receipt},
     tokens, Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
@@ -20,6 +20,18 @@ use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::Path;
+
+/// Estimated verification cost of a half-aggregated batch (docs/adr/0011): the multiscalar
+/// multiplication's base, then per channel ~4 SHA-512 blocks (~3.8k CU each in-program, ~150
+/// with the syscall), two scalar products mod L (~3k) and two MSM points (758 each).
+pub const AGG_VERIFY_CU_BASE: u64 = 2_300;
+pub const AGG_VERIFY_CU_PER_CHANNEL: u64 = 19_700;
+pub const AGG_VERIFY_CU_PER_CHANNEL_SHA512_SYSCALL: u64 = 5_100;
+
+/// The bytes a meter signs for `amount` at 1 token per GiB (the bench's price).
+fn batch_bytes(amount: u64) -> u64 {
+    bandwidth_settlement::halfagg::expected_bytes(amount, UNIT)
+}
 
 /// In-program Ed25519 verification cost published by brine-ed25519 (compute units).
 pub const VERIFY_CU_FAST_SHA512: u64 = 11_400;
@@ -81,8 +93,11 @@ const UNIT: u64 = 1_000_000;
 /// Distinct buyers, one channel each to one provider, each with a signed receipt.
 struct Setup<'a> {
     chain: &'a EmbeddedChain,
+    faucet: Client<&'a EmbeddedChain>,
+    mint: Pubkey,
     provider: Client<&'a EmbeddedChain>,
     market: Pubkey,
+    sessions: SessionKeys,
     channels: Vec<(Pubkey, ReceiptArgs)>,
     open_tx_bytes: usize,
 }
@@ -171,11 +186,93 @@ async fn setup<'a>(
     }
     Ok(Setup {
         chain,
+        faucet,
+        mint: mint.pubkey(),
         provider,
         market,
+        sessions,
         channels,
         open_tx_bytes,
     })
+}
+
+/// `n` more buyers, each funded with `tokens` base units, all of them deposited into one
+/// channel to the provider. Returns each channel and its session key.
+async fn more_channels(
+    s: &Setup<'_>,
+    n: usize,
+    tokens: u64,
+) -> Result<Vec<(Pubkey, Keypair)>, ClientError> {
+    let token = spl_token_interface::ID;
+    let f = s.faucet.payer().pubkey();
+    let buyers: Vec<Client<&EmbeddedChain>> = (0..n)
+        .map(|_| Client::new(s.chain, Keypair::new()))
+        .collect();
+    for chunk in buyers.chunks(8) {
+        let mut ixs = vec![];
+        for b in chunk {
+            let w = b.payer().pubkey();
+            ixs.push(solana_system_interface::instruction::transfer(
+                &f,
+                &w,
+                2_000_000_000,
+            ));
+            ixs.push(tokens::create_associated_account(&f, &w, &s.mint, &token));
+            let ata = tokens::associated_address(&w, &s.mint, &token);
+            ixs.push(tokens::mint_to(&s.mint, &ata, &f, tokens, &token));
+        }
+        s.faucet.send(&ixs, &[], compute::TOKEN_SETUP * 4).await?;
+    }
+    let amount = super::ui_amount(tokens, 6);
+    let provider = s.provider.payer().pubkey();
+    let mut out = vec![];
+    for b in &buyers {
+        buyer::deposit(b, &s.market, &amount, None).await?;
+        let report = channel::open(b, &s.sessions, &s.market, &provider, &amount, None).await?;
+        let address: Pubkey = report.channel.parse().expect("address");
+        out.push((address, s.sessions.load(&address)?));
+    }
+    Ok(out)
+}
+
+/// Measures, executes and checks the largest half-aggregated batch of `entries` (the packer's
+/// first), and returns (channels, transaction bytes).
+async fn execute_aggregated(
+    s: &Setup<'_>,
+    group: &SettleGroup<'_>,
+    entries: &[AggEntry],
+    tables: &[solana_message::AddressLookupTableAccount],
+) -> Result<(usize, usize), ClientError> {
+    let batches = group.pack_aggregated(entries, tables)?;
+    let ixs = group.instructions_aggregated(&batches[0])?;
+    let (size, _) = batch::measure(&group.payer, &ixs, tables)?;
+    s.provider.send_prebudgeted(&ixs, &[], tables).await?;
+    for e in &batches[0] {
+        let c: Channel = s.provider.require(&e.channel, "channel").await?;
+        if c.settled != e.receipt.receipt.amount {
+            return Err(ClientError::Invalid(format!(
+                "{} was not settled",
+                e.channel
+            )));
+        }
+    }
+    Ok((batches[0].len(), size))
+}
+
+/// An aggregated entry for a receipt of (amount, bytes) on `channel`, as the chain has it now.
+async fn agg_entry(
+    s: &Setup<'_>,
+    channel: &Pubkey,
+    key: &Keypair,
+    amount: u64,
+    bytes: u64,
+) -> Result<AggEntry, ClientError> {
+    let on_chain: Channel = s.provider.require(channel, "channel").await?;
+    Ok(AggEntry::new(
+        *channel,
+        &on_chain,
+        sign_receipt(key, channel, amount, bytes),
+    ))
 }
 
 fn per(total: u64, k: usize) -> String {
@@ -288,6 +385,68 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         verify_cu_per_tx_sha512_syscall: VERIFY_CU_SHA512_SYSCALL * k as u64,
     });
 
+    // Half-aggregated, v0 with a lookup table of the new channels. Metered receipts at full
+    // width: each channel has already settled an amount near the largest a u64 of bytes can
+    // be paid for at the channel's price (bytes near 2^64), and the batch settles ten tokens
+    // more with the bytes a meter would sign.
+    let big = 16_000_000_000_000_000u64; // ≈ 2^53.8 base units: ≈ 2^63.9 bytes at 1 token/GiB
+    let metered = more_channels(&s, 26, big + 10 * UNIT).await?;
+    let worst = more_channels(&s, 26, 5 * UNIT).await?;
+    let mut in_table = vec![
+        provider_account,
+        pda::provider_market(&s.market, &provider_account),
+        pda::reward_pool(&s.market),
+    ];
+    in_table.extend(metered.iter().chain(&worst).map(|(c, _)| *c));
+    let table = lookup::create(&s.provider, &in_table).await?;
+    s.chain.advance_slots(1).await?;
+    let tables = [lookup::fetch(s.chain, &table).await?];
+    let gib = |amount: u64| batch_bytes(amount);
+    let mut first = vec![];
+    for (i, (channel, key)) in metered.iter().enumerate() {
+        let amount = big + i as u64;
+        first.push((*channel, sign(key, channel, amount, gib(amount))));
+    }
+    for chunk in first.chunks(8) {
+        let ixs = group.instructions(chunk);
+        s.provider.send_prebudgeted(&ixs, &[], &tables).await?;
+    }
+    let mut entries = vec![];
+    for (i, (channel, key)) in metered.iter().enumerate() {
+        let amount = big + 10 * UNIT - i as u64;
+        entries.push(agg_entry(&s, channel, key, amount, gib(amount) + i as u64).await?);
+    }
+    let (k, size) = execute_aggregated(&s, &group, &entries, &tables).await?;
+    let agg_row = |format, k: usize, size: usize| FormatRow {
+        format,
+        measured_channels_per_tx: k,
+        byte_limit_channels_per_tx: k,
+        tx_bytes: size,
+        bytes_per_channel: per(size as u64, k),
+        signatures_per_channel: per(1, k),
+        fee_lamports_per_channel: per(LAMPORTS_PER_SIGNATURE, k),
+        verify_cu_per_tx: AGG_VERIFY_CU_BASE + AGG_VERIFY_CU_PER_CHANNEL * k as u64,
+        verify_cu_per_tx_sha512_syscall: AGG_VERIFY_CU_BASE
+            + AGG_VERIFY_CU_PER_CHANNEL_SHA512_SYSCALL * k as u64,
+    };
+    rows.push(agg_row(
+        "settle_many_agg, v0 + lookup table (metered receipts)",
+        k,
+        size,
+    ));
+    // The worst these deposits allow: first receipts, the whole deposit from nothing settled,
+    // bytes = u64::MAX unrelated to the price (10-byte varints).
+    let mut entries = vec![];
+    for (i, (channel, key)) in worst.iter().enumerate() {
+        entries.push(agg_entry(&s, channel, key, 5 * UNIT - i as u64, u64::MAX - i as u64).await?);
+    }
+    let (k, size) = execute_aggregated(&s, &group, &entries, &tables).await?;
+    rows.push(agg_row(
+        "settle_many_agg, v0 + lookup table (worst case: bytes unrelated to price)",
+        k,
+        size,
+    ));
+
     // A channel's life: open, settlements, close (cooperative close_by_provider; a forced
     // close is request_close + finalize_close, one transaction more).
     let rent = chain.minimum_balance(Channel::SPACE).await?;
@@ -295,6 +454,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         + chain.minimum_balance(TOKEN_ACCOUNT_BYTES).await?;
     let k_v0 = rows[1].measured_channels_per_tx as u64;
     let k_legacy = rows[0].measured_channels_per_tx as u64;
+    let k_agg = rows[2].measured_channels_per_tx as u64;
     let life = |design,
                 settle_share: f64,
                 extra_fee_per_settlement: u64,
@@ -320,6 +480,17 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         VERIFY_CU_SHA512_SYSCALL + PER_CHANNEL_OVERHEAD_CU
     );
     let lifecycle = vec![
+        life(
+            "this program, half-aggregated, v0 + lookup table",
+            1.0 / k_agg as f64,
+            0,
+            rent,
+            format!(
+                "{} ({} with the sha512 syscall; estimate, docs/adr/0011)",
+                AGG_VERIFY_CU_PER_CHANNEL + PER_CHANNEL_OVERHEAD_CU,
+                AGG_VERIFY_CU_PER_CHANNEL_SHA512_SYSCALL + PER_CHANNEL_OVERHEAD_CU
+            ),
+        ),
         life(
             "this program, v0 + lookup table",
             1.0 / k_v0 as f64,
@@ -362,6 +533,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
             "fees: {} lamports per signature, no priority fee; the peer pays {} lamports per receipt to the Ed25519 precompile on top",
             LAMPORTS_PER_SIGNATURE, PEER_PRECOMPILE_LAMPORTS
         ),
+        "half-aggregated: one 32-byte scalar per batch and, per channel, R (32 bytes) and two varints (the amount relative to what the channel has settled, the bytes relative to what the amount pays for at the channel's price); the metered row's receipts have full-width values (amounts ≈ 2^53.8 base units, bytes ≈ 2^63.9) ten tokens above what each channel settled; the worst-case row signs bytes unrelated to the price (10-byte varints)".into(),
         "compute units cannot be measured here (the program runs natively); CU figures are the verifier's published cost plus a budgeted overhead".into(),
         "a buyer's deposit and withdrawal are per buyer, not per channel (pooled escrow), and are left out".into(),
     ];
@@ -371,6 +543,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         lamports_per_settled_channel: LAMPORTS_PER_SIGNATURE.div_ceil(k) + extra,
     };
     let fees = vec![
+        fee("settle_many_agg, v0 + lookup table", k_agg, 0),
         fee("settle_many, v0 + lookup table", k_v0, 0),
         fee("settle_many, legacy", k_legacy, 0),
         fee("settle, one per transaction", 1, 0),
@@ -392,7 +565,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
 /// `bwx bench`: runs on a throw-away embedded chain and prints the tables.
 pub async fn execute(ctx: &crate::context::Ctx) -> Result<bool, ClientError> {
     let dir = tempfile::tempdir()?;
-    eprintln!("bwx bench: embedded chain, one provider, 26 buyers");
+    eprintln!("bwx bench: embedded chain, one provider, 78 buyers");
     ctx.print(&run(dir.path()).await?);
     Ok(true)
 }

@@ -12,9 +12,9 @@ pub struct TableReport {
     pub addresses: usize,
 }
 
-/// The addresses a provider's settlements in `market` touch: its accounts and the market's
-/// reward pool address (passed by every settlement), then its open channels as the store
-/// knows them.
+/// The addresses a provider's settlements in `market` touch: its accounts, the market's
+/// reward pool address (passed by every settlement), the market and its vault (a watcher's
+/// bounty accounts), then its open channels as the store knows them.
 pub fn provider_addresses(
     authority: &Pubkey,
     market: &Pubkey,
@@ -25,6 +25,9 @@ pub fn provider_addresses(
         provider,
         pda::provider_market(market, &provider),
         pda::reward_pool(market),
+        // What a watcher's bounty accounts name: one byte each through this table.
+        *market,
+        pda::vault(market),
     ];
     addresses.extend(
         store

@@ -169,4 +169,10 @@ pub enum SettlementError {
     RewardPoolMismatch,
     #[msg("Only the proposed admin may accept the market: sign with the key the admin proposed")]
     NotPendingAdmin,
+    #[msg("Aggregated signature invalid: S does not aggregate valid receipts of every channel of the batch (settle the channels one by one to find the bad receipt)")]
+    InvalidAggregateSignature,
+    #[msg("Aggregated batch entries malformed: one R, amount and bytes per channel, in the channels' order, nothing after")]
+    MalformedAggregateEntries,
+    #[msg("Batch too large: at most 32 channels per aggregated batch")]
+    BatchTooLarge,
 }

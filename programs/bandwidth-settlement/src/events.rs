@@ -160,28 +160,46 @@ pub struct ChannelToppedUp {
     pub buyer_free_balance: u64,
 }
 
+/// One channel's settlement. Compact, because a batch writes one per channel into a log the
+/// runtime caps at 10,000 bytes (docs/adr/0010): the market, provider and settler are in the
+/// instruction's `SettlementBatch`, which follows the last `ChannelSettled` of the
+/// instruction; the channel's market and provider are also in its `ChannelOpened`.
 #[event]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelSettled {
-    pub market: Pubkey,
-    pub provider: Pubkey,
     pub channel: Pubkey,
-    /// Who submitted the receipt (the provider or a watcher).
-    pub settler: Pubkey,
-    /// Cumulative totals of the receipt now settled.
+    /// The channel's cumulative settled amount and bytes after it.
     pub amount: u64,
     pub bytes: u64,
     /// Left the channel deposit in this settlement: fee + bounty + provider_amount.
     pub gross: u64,
     pub fee: u64,
     pub bounty: u64,
-    /// Token account the bounty was paid to (default key when no bounty).
-    pub bounty_destination: Pubkey,
     pub provider_amount: u64,
-    pub provider_earnings: u64,
-    pub provider_fees_accrued: u64,
     /// Reward units accrued to the provider for the paid bytes of this settlement.
     pub reward: u64,
+}
+
+/// What one settling instruction (`settle`, `settle_many`, `settle_many_agg`, or
+/// `close_by_provider` with a final receipt) did in total, after its `ChannelSettled` events.
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementBatch {
+    pub market: Pubkey,
+    pub provider: Pubkey,
+    /// Who submitted the receipts (the provider or a watcher).
+    pub settler: Pubkey,
+    /// Token account the bounties were paid to (default key when none was).
+    pub bounty_destination: Pubkey,
+    /// Channels settled (entries already settled were skipped).
+    pub channels: u16,
+    pub gross: u64,
+    pub fee: u64,
+    pub bounty: u64,
+    pub reward: u64,
+    /// The provider's balances in the market after it.
+    pub provider_earnings: u64,
+    pub provider_fees_accrued: u64,
 }
 
 #[event]

@@ -12,6 +12,7 @@ use anchor_lang::prelude::*;
 pub mod constants;
 pub mod errors;
 pub mod events;
+pub mod halfagg;
 pub mod instructions;
 pub mod math;
 pub mod mint_policy;
@@ -123,6 +124,15 @@ pub mod bandwidth_settlement {
         receipts: Vec<ReceiptArgs>,
     ) -> Result<()> {
         SettleMany::handle(ctx, receipts)
+    }
+
+    /// Anyone: the same with half-aggregated receipts (one scalar for the batch, 32 bytes and
+    /// two varints per channel), verified with one multiscalar multiplication.
+    pub fn settle_many_agg<'info>(
+        ctx: Context<'info, SettleMany<'info>>,
+        receipts: AggregatedReceipts,
+    ) -> Result<()> {
+        SettleMany::handle_aggregated(ctx, receipts)
     }
 
     /// Buyer: starts the dispute window of an open channel.

@@ -2,7 +2,7 @@ use crate::{
     errors::SettlementError,
     instructions::{
         finalize_close::refund_to_buyer,
-        settle::{apply_and_credit, emit_settled, ReceiptArgs},
+        settle::{apply_and_credit, ReceiptArgs, Tally},
     },
     state::*,
 };
@@ -61,11 +61,11 @@ impl CloseByProvider<'_> {
                 false,
                 pool.as_ref(),
             )?;
-            emit_settled(
-                &accounts.channel,
+            let mut tally = Tally::default();
+            tally.settled(&accounts.channel, &settlement);
+            tally.finish(
                 &accounts.provider_market,
                 accounts.authority.key(),
-                &settlement,
                 Pubkey::default(),
             );
         }

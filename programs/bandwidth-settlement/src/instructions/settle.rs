@@ -1,5 +1,10 @@
 use crate::math::reward_accrual;
-use crate::{errors::SettlementError, events::ChannelSettled, state::*, vault::VaultAccounts};
+use crate::{
+    errors::SettlementError,
+    events::{ChannelSettled, SettlementBatch},
+    state::*,
+    vault::VaultAccounts,
+};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -126,11 +131,11 @@ impl<'info> Settle<'info> {
                 bounty_destination = destination.key();
             }
         }
-        emit_settled(
-            &accounts.channel,
+        let mut tally = Tally::default();
+        tally.settled(&accounts.channel, &settlement);
+        tally.finish(
             &accounts.provider_market,
             accounts.settler.key(),
-            &settlement,
             bounty_destination,
         );
         Ok(())
@@ -192,28 +197,64 @@ pub fn credit(
     Ok(())
 }
 
-pub fn emit_settled(
-    channel: &Account<Channel>,
-    provider_market: &Account<ProviderMarket>,
-    settler: Pubkey,
-    settlement: &Settlement,
-    bounty_destination: Pubkey,
-) {
-    let split = &settlement.split;
-    crate::events::emit(&ChannelSettled {
-        market: channel.market,
-        provider: channel.provider,
-        channel: channel.key(),
-        settler,
-        amount: channel.settled,
-        bytes: channel.settled_bytes,
-        gross: split.gross,
-        fee: split.fee,
-        bounty: split.bounty,
-        bounty_destination,
-        provider_amount: split.provider,
-        provider_earnings: provider_market.earnings,
-        provider_fees_accrued: provider_market.fees_accrued,
-        reward: settlement.reward,
-    });
+/// What one settling instruction did, for its events: a `ChannelSettled` per channel as it is
+/// settled, then one `SettlementBatch` with the totals (docs/adr/0010).
+#[derive(Default)]
+pub struct Tally {
+    pub channels: u16,
+    pub gross: u64,
+    pub fee: u64,
+    pub bounty: u64,
+    pub reward: u64,
+}
+
+impl Tally {
+    /// Emits the channel's event and adds it to the totals.
+    pub fn settled(&mut self, channel: &Account<Channel>, settlement: &Settlement) {
+        let split = &settlement.split;
+        crate::events::emit(&ChannelSettled {
+            channel: channel.key(),
+            amount: channel.settled,
+            bytes: channel.settled_bytes,
+            gross: split.gross,
+            fee: split.fee,
+            bounty: split.bounty,
+            provider_amount: split.provider,
+            reward: settlement.reward,
+        });
+        self.channels = self.channels.saturating_add(1);
+        self.gross = self.gross.saturating_add(split.gross);
+        self.fee = self.fee.saturating_add(split.fee);
+        self.bounty = self.bounty.saturating_add(split.bounty);
+        self.reward = self.reward.saturating_add(settlement.reward);
+    }
+
+    /// Emits the instruction's `SettlementBatch` (nothing if no channel was settled).
+    pub fn finish(
+        &self,
+        provider_market: &ProviderMarket,
+        settler: Pubkey,
+        bounty_destination: Pubkey,
+    ) {
+        if self.channels == 0 {
+            return;
+        }
+        crate::events::emit(&SettlementBatch {
+            market: provider_market.market,
+            provider: provider_market.provider,
+            settler,
+            bounty_destination: if self.bounty > 0 {
+                bounty_destination
+            } else {
+                Pubkey::default()
+            },
+            channels: self.channels,
+            gross: self.gross,
+            fee: self.fee,
+            bounty: self.bounty,
+            reward: self.reward,
+            provider_earnings: provider_market.earnings,
+            provider_fees_accrued: provider_market.fees_accrued,
+        });
+    }
 }
