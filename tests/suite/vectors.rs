@@ -250,3 +250,110 @@ fn receipt_test_vectors_hold() {
     }
     assert_eq!(valid, 4, "four valid vectors, four invalid ones");
 }
+
+fn halfagg_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/test-vectors/halfagg.json")
+}
+
+/// A batch of three receipts: each receipt's parts, the transcript, the coefficients, the
+/// aggregate S, and the compact entries for given settled amounts and prices (§3.1, §3.2).
+fn halfagg_document() -> Value {
+    use bandwidth_settlement::halfagg::{self, Item};
+    let batch: Vec<(u8, u8, u64, u64, u64, u64)> = vec![
+        // (seed, channel byte, amount, bytes, settled, price_per_gib)
+        (
+            21,
+            0xa0,
+            10_500_000,
+            halfagg::expected_bytes(10_500_000, 1_000_000) + 500,
+            3_000_000,
+            1_000_000,
+        ),
+        (22, 0xb0, 1, 0, 0, 0),
+        (23, 0xc0, u64::MAX, u64::MAX, 0, 1),
+    ];
+    let mut signers = vec![];
+    let mut rs = vec![];
+    let mut ss = vec![];
+    let mut messages = vec![];
+    let mut receipts = vec![];
+    for (seed, c, amount, bytes, settled, price) in &batch {
+        let key = SigningKey::from_bytes(&[*seed; 32]);
+        let channel = Pubkey::new_from_array([*c; 32]);
+        let message = receipt::message(&channel, *amount, *bytes);
+        let sig = key.sign(&message).to_bytes();
+        signers.push(key.verifying_key().to_bytes());
+        rs.push(<[u8; 32]>::try_from(&sig[..32]).unwrap());
+        ss.push(<[u8; 32]>::try_from(&sig[32..]).unwrap());
+        messages.push(message);
+        receipts.push(json!({
+            "signer_seed": hex::encode([*seed; 32]),
+            "signer_public_key": hex::encode(key.verifying_key().to_bytes()),
+            "channel": channel.to_string(),
+            "amount": amount.to_string(),
+            "bytes": bytes.to_string(),
+            "message": hex::encode(message),
+            "signature": hex::encode(sig),
+            "channel_settled": settled.to_string(),
+            "channel_price_per_gib": price.to_string(),
+        }));
+    }
+    let items: Vec<Item> = (0..batch.len())
+        .map(|i| Item {
+            signer: &signers[i],
+            r: &rs[i],
+            message: &messages[i],
+        })
+        .collect();
+    let s = halfagg::aggregate(&items, &ss).unwrap();
+    let mut entries = vec![];
+    let mut entry_hex = vec![];
+    for (i, (_, _, amount, bytes, settled, price)) in batch.iter().enumerate() {
+        let mut one = vec![];
+        halfagg::encode_entry(&mut one, &rs[i], *amount, *bytes, *settled, *price);
+        entry_hex.push(hex::encode(&one));
+        entries.extend(one);
+    }
+    assert!(halfagg::verify(&items, &s));
+    json!({
+        "format": "half-aggregated receipts and compact entries, docs/protocol.md §3.1 and §3.2",
+        "receipts": receipts,
+        "transcript": hex::encode(halfagg::transcript(&items)),
+        "coefficients": halfagg::coefficients(&items).iter().map(|z| hex::encode(z.to_bytes())).collect::<Vec<_>>(),
+        "s": hex::encode(s),
+        "entries_per_channel": entry_hex,
+        "entries": hex::encode(entries),
+        "valid": true,
+    })
+}
+
+#[test]
+fn halfagg_test_vectors_hold() {
+    let expected = halfagg_document();
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        std::fs::write(
+            halfagg_path(),
+            serde_json::to_string_pretty(&expected).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(halfagg_path()).expect("docs/test-vectors/halfagg.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        committed, expected,
+        "docs/test-vectors/halfagg.json is stale: regenerate it with UPDATE_VECTORS=1"
+    );
+    // Read back as another client would: the entries decode to each receipt's values.
+    let entries = hex::decode(committed["entries"].as_str().unwrap()).unwrap();
+    let mut d = bandwidth_settlement::halfagg::EntryDecoder::new(&entries);
+
+    for r in committed["receipts"].as_array().unwrap() {
+        let num = |k: &str| r[k].as_str().unwrap().parse::<u64>().unwrap();
+        let (_, amount, bytes) = d
+            .next(num("channel_settled"), num("channel_price_per_gib"))
+            .unwrap();
+        assert_eq!((amount, bytes), (num("amount"), num("bytes")));
+    }
+}
