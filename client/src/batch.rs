@@ -27,22 +27,28 @@ pub fn settle_many_units(k: usize) -> u32 {
     30_000 + 20_000 * k as u32
 }
 
-/// Compute units requested for a `settle_many_agg` of `k` receipts. Estimated from the
-/// published costs (docs/adr/0011): per receipt ~4 SHA-512 blocks (challenge, transcript,
-/// coefficient; ~3.8k CU each in-program), two scalar products mod L (~3k), two points of the
-/// multiscalar multiplication (758 each) and the channel's own ~8.6k; 30k of fixed cost.
+/// Compute units requested for a `settle_many_agg` of `k` receipts. Estimated, not measured
+/// (docs/adr/0011): per receipt ~4 SHA-512 blocks in-program (challenge, transcript share,
+/// coefficient; ~3.8k CU each), the scalar arithmetic mod L (a wide reduction, a reduction
+/// and a product: ~8–12k on SBF, where every 64×64-bit product is a library call), two points
+/// of the multiscalar multiplication (758 each) and the channel's own ~8.6k: ~35k, budgeted
+/// at 50k with 30k of fixed cost, capped at the 1.4M limit. The request costs nothing
+/// without a priority fee; with one it is paid on the limit, so it stays an estimate with
+/// margin rather than the maximum.
 pub fn settle_many_agg_units(k: usize) -> u32 {
-    (30_000 + 30_000 * k as u32).min(1_400_000)
+    (30_000 + 50_000 * k as u32).min(1_400_000)
 }
 
 /// One channel of an aggregated batch: its receipt, its signer, and what the compact encoding
-/// is relative to (the channel's settled amount and price, as last read from the chain).
+/// is relative to (the channel's settled amount, deposit and price, as last read from the
+/// chain).
 #[derive(Clone, Copy, Debug)]
 pub struct AggEntry {
     pub channel: Pubkey,
     pub signer: Pubkey,
     pub receipt: SignedReceipt,
     pub settled: u64,
+    pub deposit: u64,
     pub price_per_gib: u64,
 }
 
@@ -53,6 +59,7 @@ impl AggEntry {
             signer: on_chain.receipt_signer,
             receipt,
             settled: on_chain.settled,
+            deposit: on_chain.deposit,
             price_per_gib: on_chain.price_per_gib,
         }
     }
@@ -96,6 +103,7 @@ pub fn aggregate(entries: &[AggEntry]) -> Result<AggregatedReceipts, ClientError
             rc.amount,
             rc.bytes,
             e.settled,
+            e.deposit,
             e.price_per_gib,
         );
     }

@@ -494,6 +494,7 @@ async fn the_largest_aggregated_batch_fits_and_executes() {
                     signature: r.signature,
                 },
                 settled: 0,
+                deposit: 100 * UNIT,
                 price_per_gib: UNIT,
             }
         })

@@ -369,6 +369,8 @@ fn entries(env_channels: &[(ChannelFixture, Signed)], settled: &[u64]) -> Vec<Ag
                 signature: s.signature,
             },
             settled: *settled,
+            // The window covers the distance to `settled` only (what the tests encode).
+            deposit: s.amount,
             price_per_gib: UNIT,
         })
         .collect()
@@ -502,5 +504,43 @@ async fn a_buyer_settling_first_cannot_fail_an_aggregated_batch() {
         let settled = if i == 2 { s.amount } else { 0 };
         let (_, amount, bytes) = d.next(settled, UNIT).unwrap();
         assert_eq!((amount, bytes), (s.amount, s.bytes));
+    }
+}
+
+/// A buyer who settles beyond its provider's receipt by more than half the window that the
+/// distance to `settled` alone would need cannot fail the provider's batch either: the packer
+/// sizes every entry's window to cover the channel's whole deposit (ADR 0011). Packed by the
+/// first version's rule, the same front-run made the entry decode to another amount and failed
+/// all four channels.
+#[tokio::test]
+async fn a_buyer_settling_far_beyond_its_receipt_cannot_fail_an_aggregated_batch() {
+    for window_covers_the_deposit in [true, false] {
+        let (mut env, m, p, cs) = scene(4).await;
+        let mut e = entries(&cs, &[0; 4]);
+        if window_covers_the_deposit {
+            for entry in &mut e {
+                entry.deposit = 10 * UNIT; // what AggEntry::new reads from the channel
+            }
+        }
+        let r = batch::aggregate(&e).unwrap();
+        let (c3, s3) = &cs[3];
+        // amount ≈ 2^19.9: 3 groups, a window of 2^21 around `settled`; half of it, plus one.
+        let beyond = s3.amount + (1 << 20) + 1;
+        let front_run = ix::settle(env.payer(), &c3.keys, c3.receipt(beyond, s3.bytes), None);
+        env.must(&[front_run], &[]).await;
+        if !window_covers_the_deposit {
+            env.must_fail(
+                &[agg_ix(&p, &m, &e, r)],
+                &[&p.authority],
+                SettlementError::InvalidAggregateSignature,
+            )
+            .await;
+            continue;
+        }
+        env.must(&[agg_ix(&p, &m, &e, r)], &[&p.authority]).await;
+        for (i, (c, s)) in cs.iter().enumerate() {
+            let expect = if i == 3 { beyond } else { s.amount };
+            assert_eq!(env.channel(c).await.settled, expect);
+        }
     }
 }

@@ -5,8 +5,8 @@
 //! refused operation changed nothing.
 //!
 //! CI runs 200 cases of 40–60 steps. Deeper runs:
-//! `PROPTEST_CASES=10000 cargo test --release -p bandwidth-tests --test model`; a failing case
-//! is shrunk and saved to `tests/model.regressions`, which is replayed first on every run.
+//! `PROPTEST_CASES=10000 cargo test --release -p bandwidth-tests --test integration -- model::`; a failing case
+//! is shrunk and saved to `tests/suite/model.regressions`, which is replayed first on every run.
 //! `MODEL_TRACE=1 … -- --nocapture` prints each operation with its expected outcome (to check
 //! that the generator reaches the success paths, not only the refusals).
 use anchor_lang::error::ErrorCode as Anchor;
@@ -697,6 +697,7 @@ fn step(
                         signature: receipt.signature,
                     },
                     settled: ch.settled,
+                    deposit: ch.deposit,
                     price_per_gib: UNIT,
                 });
             }

@@ -295,6 +295,7 @@ fn halfagg_document() -> Value {
             "message": hex::encode(message),
             "signature": hex::encode(sig),
             "channel_settled": settled.to_string(),
+            "channel_deposit": amount.to_string(),
             "channel_price_per_gib": price.to_string(),
         }));
     }
@@ -310,7 +311,8 @@ fn halfagg_document() -> Value {
     let mut entry_hex = vec![];
     for (i, (_, _, amount, bytes, settled, price)) in batch.iter().enumerate() {
         let mut one = vec![];
-        halfagg::encode_entry(&mut one, &rs[i], *amount, *bytes, *settled, *price);
+        // The deposit is the amount: the window has to cover only the distance to `settled`.
+        halfagg::encode_entry(&mut one, &rs[i], *amount, *bytes, *settled, *amount, *price);
         entry_hex.push(hex::encode(&one));
         entries.extend(one);
     }

@@ -168,21 +168,26 @@ const FULL: u32 = 10;
 
 /// Appends one entry: `R ‖ amount ‖ bytes`, the amount as `k` 7-bit groups holding
 /// `amount mod 2^(7k)`, decoded in the window of width `2^(7k)` centred on the channel's
-/// settled amount when the instruction executes (k is the smallest whose window holds the
-/// amount around `settled` as read when packing; settlements by someone else in between can
-/// only raise `settled`, and the entry still decodes the same unless they raise it more than
-/// half a window beyond the amount, paying the provider that much more), or 10 groups holding
-/// it whole; the bytes as the zigzag varint of `bytes − expected_bytes(amount, price)`.
+/// settled amount when the instruction executes, or 10 groups holding it whole; the bytes as
+/// the zigzag varint of `bytes − expected_bytes(amount, price)`.
+///
+/// `settled` and `deposit` are the channel's as read when packing. k is the smallest whose
+/// half-window exceeds both `|amount − settled|` and `deposit − amount`: settlements by anyone
+/// else in between only raise `settled`, and while it stays within the deposit the entry
+/// decodes the same amount (and is skipped as stale once `settled` reaches it). Breaking the
+/// decoding, and with it the batch, takes a buyer who tops up and pays its provider more than
+/// the whole deposit beyond this receipt.
 pub fn encode_entry(
     out: &mut Vec<u8>,
     r: &[u8; 32],
     amount: u64,
     bytes: u64,
     settled: u64,
+    deposit: u64,
     price_per_gib: u64,
 ) {
     out.extend_from_slice(r);
-    let distance = u128::from(amount.abs_diff(settled));
+    let distance = u128::from(amount.abs_diff(settled).max(deposit.saturating_sub(amount)));
     let k = (1..FULL)
         .find(|k| distance < 1u128 << (7 * k - 1))
         .unwrap_or(FULL);
@@ -291,7 +296,7 @@ mod tests {
         ];
         for (amount, bytes, settled, price) in cases {
             let mut out = vec![];
-            encode_entry(&mut out, &r, amount, bytes, settled, price);
+            encode_entry(&mut out, &r, amount, bytes, settled, amount, price);
             let mut d = EntryDecoder::new(&out);
             assert_eq!(d.next(settled, price), Ok((r, amount, bytes)));
             assert_eq!(d.finish(), Ok(()));
@@ -309,7 +314,9 @@ mod tests {
         // A realistic entry is small: R, 3 bytes of amount, 2 of bytes.
         let mut out = vec![];
         let bytes = expected_bytes(10_500_000, 1_000_000) + 500;
-        encode_entry(&mut out, &r, 10_500_000, bytes, 3_000_000, 1_000_000);
+        encode_entry(
+            &mut out, &r, 10_500_000, bytes, 3_000_000, 10_500_000, 1_000_000,
+        );
         assert_eq!(out.len(), 32 + 4 + 2);
         assert_eq!(
             EntryDecoder::new(&out).next(3_000_000, 1_000_000),
@@ -324,6 +331,45 @@ mod tests {
         assert_eq!(
             EntryDecoder::new(&long).next(0, 0),
             Err(EntryError::BadVarint)
+        );
+    }
+
+    /// A buyer who settles beyond its provider's receipt, anywhere up to the channel's deposit,
+    /// cannot make the provider's entry decode to another amount (which would fail the whole
+    /// batch): the window covers the deposit. It used to cover only the distance to `settled`
+    /// (here 2 groups: 8,192 base units).
+    #[test]
+    fn a_front_run_up_to_the_deposit_cannot_change_what_an_entry_decodes_to() {
+        let r = [7u8; 32];
+        let (settled, amount, deposit, price) = (1_000u64, 1_100u64, 10_000_000u64, 1_000_000);
+        let bytes = expected_bytes(amount, price);
+        let mut out = vec![];
+        encode_entry(&mut out, &r, amount, bytes, settled, deposit, price);
+        for later in [
+            settled,
+            amount - 1,
+            amount,
+            amount + 8_193,
+            5_000_000,
+            deposit,
+        ] {
+            let mut d = EntryDecoder::new(&out);
+            assert_eq!(
+                d.next(later, price),
+                Ok((r, amount, bytes)),
+                "settled {later}"
+            );
+        }
+        // Without the deposit in the window (the old rule) two groups sufficed, and a front-run
+        // of 8,193 base units beyond the receipt changed the decoded amount.
+        let mut narrow = vec![];
+        encode_entry(&mut narrow, &r, amount, bytes, settled, amount, price);
+        assert!(narrow.len() < out.len());
+        assert_ne!(
+            EntryDecoder::new(&narrow)
+                .next(amount + 8_193, price)
+                .map(|e| e.1),
+            Ok(amount)
         );
     }
 }
