@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 use crate::commands::output::{render, Format};
 use bandwidth_client::{
+    client::PriorityFee,
     errors::ClientError,
     receipts::{sessions::SessionKeys, store::ReceiptStore},
     Client, RpcChain,
@@ -37,9 +38,10 @@ pub struct GlobalArgs {
     /// Where buyers' session keys and providers' receipt store live [default: ~/.config/bwx].
     #[arg(long, global = true, env = "BWX_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Priority fee, in micro-lamports per compute unit.
-    #[arg(long, global = true, default_value_t = 0)]
-    pub priority_fee: u64,
+    /// Priority fee: micro-lamports per compute unit, or auto (what recent transactions writing
+    /// the same accounts paid).
+    #[arg(long, global = true, default_value = "0")]
+    pub priority_fee: PriorityFee,
     /// Accept a seed phrase at a prompt:// signer without validating it (as the Solana CLI).
     #[arg(long, global = true)]
     pub skip_seed_phrase_validation: bool,
@@ -67,7 +69,7 @@ pub struct Ctx {
     pub keypair_source: &'static str,
     pub output: Format,
     pub data_dir: PathBuf,
-    pub priority_fee: u64,
+    pub priority_fee: PriorityFee,
     pub verbose: bool,
     skip_seed_phrase_validation: bool,
 }
@@ -174,10 +176,20 @@ impl Ctx {
 
     /// A client for a command that only reads: it has the signer when one can be loaded (some
     /// reads default to "mine"), and is read-only otherwise.
+    /// A signer that asks someone (`prompt://`, `ASK`, `stdin://`) or a device (`usb://`):
+    /// commands that only read never use one, so they never ask.
+    pub fn signer_is_interactive(&self) -> bool {
+        let k = self.keypair.as_str();
+        k == "ASK"
+            || ["prompt:", "stdin:", "usb:"]
+                .iter()
+                .any(|p| k.starts_with(p))
+    }
+
     pub fn reader(&self) -> Client<RpcChain> {
-        let signer = self
-            .signer()
-            .ok()
+        let signer = (!self.signer_is_interactive())
+            .then(|| self.signer().ok())
+            .flatten()
             .map(|k| Arc::new(k) as bandwidth_client::client::SharedSigner);
         Client::with_signer(self.chain(), signer)
     }
@@ -193,7 +205,14 @@ impl Ctx {
 
     /// What `bwx config` shows.
     pub fn describe(&self) -> ConfigReport {
-        let signer = self.signer();
+        let signer = if self.signer_is_interactive() {
+            Err(ClientError::Invalid(format!(
+                "{} asks for the key when a command signs",
+                self.keypair
+            )))
+        } else {
+            self.signer()
+        };
         ConfigReport {
             url: self.url.clone(),
             keypair: self.keypair.clone(),

@@ -10,7 +10,32 @@ use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_signer::Signer;
 use solana_transaction::{versioned::VersionedTransaction, Transaction};
 use solana_transaction_error::TransactionError;
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc, Mutex,
+};
+
+/// The priority fee a client adds to its transactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriorityFee {
+    /// This many micro-lamports per compute unit (0: no price instruction).
+    Fixed(u64),
+    /// What recent transactions writing the same accounts paid (`getRecentPrioritizationFees`,
+    /// 75th percentile), looked up before each transaction.
+    Auto,
+}
+
+impl std::str::FromStr for PriorityFee {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "auto" {
+            return Ok(PriorityFee::Auto);
+        }
+        s.parse().map(PriorityFee::Fixed).map_err(|_| {
+            format!("{s:?} is not a priority fee: micro-lamports per compute unit, or auto")
+        })
+    }
+}
 
 /// A signer a client can hold and share across tasks.
 pub type SharedSigner = Arc<dyn Signer + Send + Sync>;
@@ -34,7 +59,9 @@ pub struct Client<C: Chain> {
     pub chain: C,
     payer: Option<SharedSigner>,
     /// Priority fee in micro-lamports per compute unit; 0 adds no price instruction.
-    pub priority_fee: u64,
+    pub priority_fee: PriorityFee,
+    /// The fee `Auto` last found.
+    auto_fee: AtomicU64,
     stats: Mutex<TxStats>,
 }
 
@@ -49,7 +76,8 @@ impl<C: Chain> Client<C> {
         Client {
             chain,
             payer,
-            priority_fee: 0,
+            priority_fee: PriorityFee::Fixed(0),
+            auto_fee: AtomicU64::new(0),
             stats: Mutex::new(TxStats::default()),
         }
     }
@@ -75,15 +103,31 @@ impl<C: Chain> Client<C> {
         *self.stats.lock().unwrap()
     }
 
+    /// The priority fee now: the fixed one, or what `Auto` last found.
+    pub fn current_priority_fee(&self) -> u64 {
+        match self.priority_fee {
+            PriorityFee::Fixed(fee) => fee,
+            PriorityFee::Auto => self.auto_fee.load(Ordering::Relaxed),
+        }
+    }
+
+    /// With `PriorityFee::Auto`, looks up what recent transactions writing `writable` paid.
+    pub async fn refresh_priority_fee(&self, writable: &[Pubkey]) -> Result<(), ClientError> {
+        if self.priority_fee == PriorityFee::Auto {
+            let fee = self.chain.prioritization_fee(writable).await?;
+            self.auto_fee.store(fee, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     /// The compute-budget instructions prepended to every transaction.
     pub fn compute_budget(&self, compute_units: u32) -> Vec<Instruction> {
         let mut ixs = vec![ComputeBudgetInstruction::set_compute_unit_limit(
             compute_units,
         )];
-        if self.priority_fee > 0 {
-            ixs.push(ComputeBudgetInstruction::set_compute_unit_price(
-                self.priority_fee,
-            ));
+        let fee = self.current_priority_fee();
+        if fee > 0 {
+            ixs.push(ComputeBudgetInstruction::set_compute_unit_price(fee));
         }
         ixs
     }
@@ -109,6 +153,15 @@ impl<C: Chain> Client<C> {
         compute_units: u32,
         tables: &[AddressLookupTableAccount],
     ) -> Result<Sent, ClientError> {
+        if self.priority_fee == PriorityFee::Auto {
+            let writable: Vec<Pubkey> = ixs
+                .iter()
+                .flat_map(|ix| ix.accounts.iter())
+                .filter(|m| m.is_writable)
+                .map(|m| m.pubkey)
+                .collect();
+            self.refresh_priority_fee(&writable).await?;
+        }
         let mut all = self.compute_budget(compute_units);
         all.extend_from_slice(ixs);
         self.send_assembled(&all, signers, tables, compute_units)
@@ -163,7 +216,8 @@ impl<C: Chain> Client<C> {
                     stats.transactions += 1;
                     stats.signatures += signatures;
                     stats.fee_lamports += signatures * LAMPORTS_PER_SIGNATURE
-                        + (u64::from(compute_units) * self.priority_fee).div_ceil(1_000_000);
+                        + (u64::from(compute_units) * self.current_priority_fee())
+                            .div_ceil(1_000_000);
                     stats.bytes += size;
                     return Ok(sent);
                 }
@@ -178,6 +232,49 @@ impl<C: Chain> Client<C> {
             }
         }
         unreachable!("the second attempt returns")
+    }
+
+    /// Every program account of type `T` whose 32 bytes at `offset` equal `key`, decoded, in
+    /// one request (getProgramAccounts over JSON-RPC).
+    pub async fn accounts_of<T: AccountDeserialize + anchor_lang::Discriminator>(
+        &self,
+        offset: usize,
+        key: &Pubkey,
+    ) -> Result<Vec<(Pubkey, T)>, ClientError> {
+        let found = self
+            .chain
+            .program_accounts(T::DISCRIMINATOR, offset, key)
+            .await?;
+        found
+            .into_iter()
+            .map(|(address, account)| {
+                T::try_deserialize(&mut account.data.as_slice())
+                    .map(|t| (address, t))
+                    .map_err(|e| {
+                        ClientError::Invalid(format!("{address} is not the expected account: {e}"))
+                    })
+            })
+            .collect()
+    }
+
+    /// Reads and decodes several program accounts in one request; `None` where there is none.
+    pub async fn get_many<T: AccountDeserialize>(
+        &self,
+        addresses: &[Pubkey],
+    ) -> Result<Vec<Option<T>>, ClientError> {
+        let accounts = self.chain.accounts(addresses).await?;
+        addresses
+            .iter()
+            .zip(accounts)
+            .map(|(address, account)| match account {
+                None => Ok(None),
+                Some(a) => T::try_deserialize(&mut a.data.as_slice())
+                    .map(Some)
+                    .map_err(|e| {
+                        ClientError::Invalid(format!("{address} is not the expected account: {e}"))
+                    }),
+            })
+            .collect()
     }
 
     /// Reads and decodes a program account, `None` if it does not exist.

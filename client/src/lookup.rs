@@ -28,6 +28,36 @@ pub async fn fetch<C: Chain>(
     })
 }
 
+/// Reads a lookup table that transactions can use now: not deactivated, and not extended in
+/// the current slot (addresses added in a slot resolve only from the next one).
+pub async fn fetch_active<C: Chain>(
+    chain: &C,
+    address: &Pubkey,
+) -> Result<AddressLookupTableAccount, ClientError> {
+    let account = chain.account(address).await?.ok_or(ClientError::NotFound {
+        what: "lookup table",
+        address: *address,
+    })?;
+    let table = AddressLookupTable::deserialize(&account.data)
+        .map_err(|e| ClientError::Invalid(format!("{address} is not a lookup table: {e}")))?;
+    if table.meta.deactivation_slot != u64::MAX {
+        return Err(ClientError::Invalid(format!(
+            "lookup table {address} is deactivated: create another (bwx lookup-table create)"
+        )));
+    }
+    let slot = chain.clock().await?.slot;
+    if table.meta.last_extended_slot >= slot {
+        return Err(ClientError::Chain(format!(
+            "lookup table {address} was extended in slot {}: usable from the next slot",
+            table.meta.last_extended_slot
+        )));
+    }
+    Ok(AddressLookupTableAccount {
+        key: *address,
+        addresses: table.addresses.to_vec(),
+    })
+}
+
 /// Creates a lookup table owned by the client's payer holding `addresses`. The addresses are
 /// usable from the slot after the last extension.
 pub async fn create<C: Chain>(

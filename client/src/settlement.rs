@@ -7,6 +7,7 @@ use crate::{
     batch::{AggEntry, SettleGroup},
     errors::ClientError,
     ix::{self, Bounty},
+    pda,
     receipts::{store::ReceiptStore, to_args},
     Chain, Client,
 };
@@ -259,6 +260,14 @@ async fn settle_group<C: Chain>(
         compute_budget: &budget,
     };
     let mut rows = vec![];
+    let mut writable = vec![pda::provider_market(&m.keys.market, &provider)];
+    writable.extend(dues.iter().map(|d| d.channel));
+    if let Err(e) = client.refresh_priority_fee(&writable).await {
+        return dues
+            .iter()
+            .map(|d| SettleRow::error(&d.channel, "failed", &e))
+            .collect();
+    }
     // Batches of more than one channel go half-aggregated (32 bytes and two varints per
     // channel instead of 80); a single channel goes as a plain settle_many.
     let aggregated: Vec<AggEntry> = dues
@@ -286,6 +295,11 @@ async fn settle_group<C: Chain>(
     };
     // `reread`: this batch was refused once already, as it stands.
     while let Some((batch, reread)) = work.pop() {
+        // A re-read can leave nothing due (settled or closed by someone else, a deadline
+        // passed): every channel already has its row.
+        if batch.is_empty() {
+            continue;
+        }
         let ixs = if batch.len() == 1 {
             Ok(group.instructions(&[(batch[0].channel, to_args(&batch[0].receipt))]))
         } else {

@@ -142,8 +142,8 @@ impl<C: Chain> Watcher<C> {
     }
 
     /// Polls every `interval` until `stop` completes, handing each round to `report`. A round
-    /// that could not start is retried after a backoff that doubles up to `interval` times 8;
-    /// nothing else ends the loop.
+    /// that could not start is retried sooner: after `min(interval, 1 s)` doubled for each
+    /// failure in a row (2, 4, then 8 times it); nothing else ends the loop.
     pub async fn run(
         &mut self,
         interval: Duration,

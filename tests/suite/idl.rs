@@ -1,6 +1,6 @@
 //! The committed IDL (`idl/bandwidth_settlement.json`) must be what anchor-lang's `idl-build`
 //! feature generates from the program as it is now. Regenerate with
-//! `UPDATE_IDL=1 cargo test -p bandwidth-tests --test idl`.
+//! `UPDATE_IDL=1 cargo test -p bandwidth-tests --test integration -- idl::`.
 use anchor_lang_idl::build::IdlBuilder;
 use std::path::PathBuf;
 
@@ -32,7 +32,7 @@ fn committed_idl_matches_the_program() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is stale: regenerate it with `UPDATE_IDL=1 cargo test -p bandwidth-tests --test idl` \
+        "{} is stale: regenerate it with `UPDATE_IDL=1 cargo test -p bandwidth-tests --test integration -- idl::` \
          and commit the result",
         path.display()
     );

@@ -50,31 +50,41 @@ thread_local! {
     static INVOKE_CONTEXT: Cell<usize> = const { Cell::new(0) };
 }
 
+/// The program's native entry point in the form the runtime calls builtins: program-test's
+/// `processor!`, plus remembering the invoke context while the program runs, so that its events
+/// can be written to the transaction log (see `EventLogStubs`). The embedded chain and the
+/// in-process validator of `bwx localnet` both host the program through it.
+pub fn builtin_entrypoint<'a>(
+    vm: *mut EbpfVm<'a, InvokeContext<'static, 'static>>,
+    _arg0: u64,
+    _arg1: u64,
+    _arg2: u64,
+    _arg3: u64,
+    _arg4: u64,
+) {
+    // SAFETY: the same pointer arithmetic as program-test's `processor!` macro.
+    let vm = unsafe {
+        &mut *((vm as *mut u64).offset(-(get_runtime_environment_key() as isize))
+            as *mut EbpfVm<InvokeContext>)
+    };
+    let context = &mut *vm.context_object_pointer as *mut InvokeContext as usize;
+    let previous = INVOKE_CONTEXT.replace(context);
+    vm.program_result = invoke_builtin_function(process_instruction, vm.context_object_pointer)
+        .map_err(EbpfError::SyscallError)
+        .into();
+    INVOKE_CONTEXT.set(previous);
+}
+
 /// A `ProgramTest` with the settlement program registered natively.
 pub fn program_test() -> ProgramTest {
     let mut pt = ProgramTest::default();
     // ProgramTest turns on debug logging of every instruction; leave RUST_LOG in charge.
     agave_logger::setup_with_default("error");
     pt.prefer_bpf(false);
-    // program-test's `processor!`, plus: remember the invoke context while the program runs,
-    // so that its events can be written to the transaction log (see `EventLogStubs`).
     pt.add_program(
         "bandwidth_settlement",
         bandwidth_settlement::ID,
-        Some(|vm, _arg0, _arg1, _arg2, _arg3, _arg4| {
-            // SAFETY: the same pointer arithmetic as program-test's `processor!` macro.
-            let vm = unsafe {
-                &mut *((vm as *mut u64).offset(-(get_runtime_environment_key() as isize))
-                    as *mut EbpfVm<InvokeContext>)
-            };
-            let context = &mut *vm.context_object_pointer as *mut InvokeContext as usize;
-            let previous = INVOKE_CONTEXT.replace(context);
-            vm.program_result =
-                invoke_builtin_function(process_instruction, vm.context_object_pointer)
-                    .map_err(EbpfError::SyscallError)
-                    .into();
-            INVOKE_CONTEXT.set(previous);
-        }),
+        Some(builtin_entrypoint),
     );
     pt
 }
@@ -83,13 +93,26 @@ pub fn program_test() -> ProgramTest {
 /// bank directly). Most callers want [`EmbeddedChain::start`].
 pub async fn start() -> ProgramTestContext {
     let context = program_test().start_with_context().await;
-    // program-test installs its syscall stubs once per process, on its first start.
+    wrap_stubs();
+    context
+}
+
+/// Installs the syscall stubs a natively hosted program needs (program-test's, which carry out
+/// its CPIs, wrapped to write its events to the log), for a process that hosts the program
+/// somewhere else than the embedded chain: the in-process validator of `bwx localnet`.
+/// program-test installs its stubs when it first starts a bank, so one is started and dropped.
+pub async fn install_syscall_stubs() {
+    drop(program_test().start_with_context().await);
+    wrap_stubs();
+}
+
+/// program-test installs its syscall stubs once per process, on its first start.
+fn wrap_stubs() {
     static STUBS: Once = Once::new();
     STUBS.call_once(|| {
         let program_test_stubs = set_syscall_stubs(Box::new(EventLogStubs));
         let _ = INNER_STUBS.set(program_test_stubs);
     });
-    context
 }
 
 static INNER_STUBS: OnceLock<Box<dyn SyscallStubs>> = OnceLock::new();
@@ -320,7 +343,7 @@ impl Chain for EmbeddedChain {
         discriminator: &[u8],
         offset: usize,
         key: &Pubkey,
-    ) -> Result<Vec<Pubkey>, ClientError> {
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
         let candidates: Vec<Pubkey> = self.touched.lock().await.iter().copied().collect();
         let mut found = vec![];
         for address in candidates {
@@ -332,7 +355,7 @@ impl Chain for EmbeddedChain {
                 && data.starts_with(discriminator)
                 && data.get(offset..offset + 32) == Some(key.as_ref())
             {
-                found.push(address);
+                found.push((address, account));
             }
         }
         Ok(found)

@@ -1,7 +1,7 @@
 //! `bwx fees sweep`.
 use super::{compute, load_market};
 use crate::{context::Ctx, errors::ClientError, ix, Chain, Client};
-use anchor_lang::{prelude::Pubkey, Discriminator};
+use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::state::ProviderMarket;
 use serde::Serialize;
 
@@ -28,22 +28,13 @@ pub async fn sweep<C: Chain>(
     market: &Pubkey,
 ) -> Result<SweepReport, ClientError> {
     let m = load_market(client, market).await?;
-    let candidates = client
-        .chain
-        .program_accounts(
-            ProviderMarket::DISCRIMINATOR,
-            PROVIDER_MARKET_MARKET_OFFSET,
-            market,
-        )
-        .await?;
-    let mut due = vec![];
-    for address in candidates {
-        if let Some(pm) = client.get::<ProviderMarket>(&address).await? {
-            if pm.fees_accrued > 0 && pm.market == *market {
-                due.push((address, pm.fees_accrued));
-            }
-        }
-    }
+    let due: Vec<(Pubkey, u64)> = client
+        .accounts_of::<ProviderMarket>(PROVIDER_MARKET_MARKET_OFFSET, market)
+        .await?
+        .into_iter()
+        .filter(|(_, pm)| pm.fees_accrued > 0 && pm.market == *market)
+        .map(|(address, pm)| (address, pm.fees_accrued))
+        .collect();
     if due.is_empty() {
         return Err(ClientError::Invalid(
             "no fees to sweep in this market".into(),

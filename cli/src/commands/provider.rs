@@ -204,22 +204,20 @@ pub async fn rank<C: Chain>(
     client: &Client<C>,
     market: &Pubkey,
 ) -> Result<Vec<RankRow>, ClientError> {
-    use anchor_lang::Discriminator;
     let m = load_market(client, market).await?;
-    let addresses = client
-        .chain
-        .program_accounts(
-            ProviderMarket::DISCRIMINATOR,
-            super::fees::PROVIDER_MARKET_MARKET_OFFSET,
-            market,
-        )
-        .await?;
+    // Two requests, whatever the number of providers: their market accounts, then their
+    // Provider accounts.
+    let pms: Vec<ProviderMarket> = client
+        .accounts_of::<ProviderMarket>(super::fees::PROVIDER_MARKET_MARKET_OFFSET, market)
+        .await?
+        .into_iter()
+        .map(|(_, pm)| pm)
+        .collect();
+    let keys: Vec<Pubkey> = pms.iter().map(|pm| pm.provider).collect();
+    let providers = client.get_many::<Provider>(&keys).await?;
     let mut rows = vec![];
-    for address in addresses {
-        let Some(pm) = client.get::<ProviderMarket>(&address).await? else {
-            continue;
-        };
-        let p: Provider = client.require(&pm.provider, "provider").await?;
+    for (pm, p) in pms.into_iter().zip(providers) {
+        let Some(p) = p else { continue };
         let s = reputation::score(&pm, m.decimals);
         rows.push((s.score, p, pm, s));
     }

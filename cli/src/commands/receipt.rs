@@ -152,7 +152,10 @@ pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
         }
         Cmd::Verify { receipt, store } => {
             let mut kept = if *store { Some(ctx.store()?) } else { None };
-            ctx.print(&verify(&ctx.reader(), kept.as_mut(), receipt).await?);
+            let report = verify(&ctx.reader(), kept.as_mut(), receipt).await?;
+            ctx.print(&report);
+            // Exit code 1 for a receipt the program would refuse now.
+            return Ok(report.valid);
         }
     }
     Ok(true)

@@ -19,7 +19,7 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
     let client = ctx.client()?;
     let mut store = ctx.store()?;
     let tables = match &args.lookup_table {
-        Some(t) => vec![lookup::fetch(&client.chain, t).await?],
+        Some(t) => vec![lookup::fetch_active(&client.chain, t).await?],
         None => vec![],
     };
     let rows = settle(&client, &mut store, args.channel, &tables).await?;

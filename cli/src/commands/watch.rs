@@ -35,9 +35,12 @@ pub struct Args {
     pub once: bool,
 }
 
-pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
-    let client = ctx.client()?;
-    let m = load_market(&client, &args.market).await?;
+/// What the watcher needs before its first round: the market's decimals, the lookup table.
+async fn prepare(
+    client: &crate::Client<crate::RpcChain>,
+    args: &Args,
+) -> Result<(WatchPolicy, Vec<solana_message::AddressLookupTableAccount>), ClientError> {
+    let m = load_market(client, &args.market).await?;
     let policy = WatchPolicy {
         margin_secs: args.margin,
         min_unsettled: m.parse(&args.min_unsettled)?,
@@ -45,8 +48,32 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
         ..WatchPolicy::default()
     };
     let tables = match &args.lookup_table {
-        Some(t) => vec![lookup::fetch(&client.chain, t).await?],
+        Some(t) => vec![lookup::fetch_active(&client.chain, t).await?],
         None => vec![],
+    };
+    Ok((policy, tables))
+}
+
+pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
+    let client = ctx.client()?;
+    // The signal handlers exist from here on: a SIGTERM during start-up or the first round
+    // is not lost.
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    // A cluster that is down when the watcher starts is waited for, not a reason to exit.
+    let (policy, tables) = loop {
+        match prepare(&client, args).await {
+            Ok(ready) => break ready,
+            Err(e) if e.is_transient() && !args.once => {
+                eprintln!("bwx watch: cannot start yet, retrying in 2 s: {e}");
+                tokio::select! {
+                    biased;
+                    _ = &mut stop => return Ok(true),
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+                }
+            }
+            Err(e) => return Err(e),
+        }
     };
     let mut watcher = Watcher {
         client,
@@ -63,47 +90,49 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
     // Runs until SIGINT or SIGTERM: every error is reported and retried in the next round.
     let mut round = 0u64;
     watcher
-        .run(
-            std::time::Duration::from_secs(args.interval),
-            shutdown_signal(),
-            |r| {
-                round += 1;
-                match r {
-                    Round::Polled(rows) => {
-                        let failed = rows.iter().filter(|r| r.is_failure()).count();
-                        let settled = rows.iter().filter(|r| r.outcome == "settled").count();
-                        eprintln!(
-                            "round {round}: {settled} settled, {failed} failed, {} other",
-                            rows.len() - settled - failed
-                        );
-                        if !rows.is_empty() {
-                            ctx.print(&rows);
-                        }
-                    }
-                    Round::Failed(e) => {
-                        eprintln!("round {round}: cluster unavailable, retrying: {e}")
+        .run(std::time::Duration::from_secs(args.interval), stop, |r| {
+            round += 1;
+            match r {
+                Round::Polled(rows) => {
+                    let failed = rows.iter().filter(|r| r.is_failure()).count();
+                    let settled = rows.iter().filter(|r| r.outcome == "settled").count();
+                    eprintln!(
+                        "round {round}: {settled} settled, {failed} failed, {} other",
+                        rows.len() - settled - failed
+                    );
+                    if !rows.is_empty() {
+                        ctx.print(&rows);
                     }
                 }
-            },
-        )
+                Round::Failed(e) => {
+                    eprintln!("round {round}: cluster unavailable, retrying: {e}")
+                }
+            }
+        })
         .await;
     eprintln!("bwx watch: stopped by signal after {round} rounds");
     Ok(true)
 }
 
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM. The handlers are installed when this is
+/// called, not when the future is first polled.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         let mut term = signal(SignalKind::terminate()).expect("install a SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+        let mut int = signal(SignalKind::interrupt()).expect("install a SIGINT handler");
+        async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -25,6 +25,15 @@ pub trait Chain: Send + Sync {
     /// The account at `address`, or `None` if there is none.
     async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError>;
 
+    /// Several accounts at once (`None` where there is none), in order.
+    async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, ClientError> {
+        let mut out = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            out.push(self.account(a).await?);
+        }
+        Ok(out)
+    }
+
     /// A blockhash to sign with. `fresh` asks for one different from the last returned (to
     /// resend an otherwise identical transaction).
     async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError>;
@@ -36,14 +45,21 @@ pub trait Chain: Send + Sync {
 
     async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError>;
 
-    /// Addresses of the program's accounts of one type (by discriminator) whose 32 bytes at
-    /// `offset` equal `key`.
+    /// The program's accounts of one type (by discriminator) whose 32 bytes at `offset` equal
+    /// `key`, with their data.
     async fn program_accounts(
         &self,
         discriminator: &[u8],
         offset: usize,
         key: &Pubkey,
-    ) -> Result<Vec<Pubkey>, ClientError>;
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError>;
+
+    /// A priority fee (micro-lamports per compute unit) that recent transactions writing
+    /// `writable` paid; 0 where there is no fee market.
+    async fn prioritization_fee(&self, writable: &[Pubkey]) -> Result<u64, ClientError> {
+        let _ = writable;
+        Ok(0)
+    }
 }
 
 /// A shared reference to a chain is a chain: several clients (one per fee payer) can use one.
@@ -51,6 +67,9 @@ pub trait Chain: Send + Sync {
 impl<T: Chain + ?Sized> Chain for &T {
     async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
         (**self).account(address).await
+    }
+    async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, ClientError> {
+        (**self).accounts(addresses).await
     }
     async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
         (**self).blockhash(fresh).await
@@ -69,7 +88,10 @@ impl<T: Chain + ?Sized> Chain for &T {
         discriminator: &[u8],
         offset: usize,
         key: &Pubkey,
-    ) -> Result<Vec<Pubkey>, ClientError> {
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
         (**self).program_accounts(discriminator, offset, key).await
+    }
+    async fn prioritization_fee(&self, writable: &[Pubkey]) -> Result<u64, ClientError> {
+        (**self).prioritization_fee(writable).await
     }
 }

@@ -4,7 +4,7 @@
 //! Buyers sign cumulative Ed25519 receipts off-chain; providers (or any watcher) settle them
 //! here, where each receipt is verified in-program. A buyer can always force a close and get
 //! back what it never signed for; a provider always has the dispute window to settle its
-//! highest receipt. See PROTOCOL.md for the specification this program implements.
+//! highest receipt. The specification this program implements is docs/protocol.md.
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
