@@ -544,3 +544,84 @@ async fn a_buyer_settling_far_beyond_its_receipt_cannot_fail_an_aggregated_batch
         }
     }
 }
+
+/// `settle_many_agg` refuses what `settle_many` refuses, before the multiscalar
+/// multiplication and changing nothing: an amount above the deposit, another provider's
+/// channel, a read-only channel, no channel, more than 32, a closing channel past its deadline.
+#[tokio::test]
+async fn settle_many_agg_refuses_what_settle_many_refuses() {
+    let mut env = Env::new().await;
+    let m = env.create_market(TOKEN).await;
+    let p = env.provider(&m).await;
+    let other = env.provider(&m).await;
+    let mut cs = vec![];
+    let mut buyers = vec![];
+    for i in 0..3 {
+        let b = env.funded_buyer(&m, 10 * UNIT).await;
+        let to = if i == 2 { &other } else { &p };
+        cs.push(env.open_channel(&m, &b, to, 5 * UNIT, HOUR as u32).await);
+        buyers.push(b);
+    }
+    let entry = |c: &ChannelFixture, amount: u64| {
+        let bytes = halfagg::expected_bytes(amount, UNIT);
+        AggEntry {
+            channel: c.keys.channel,
+            signer: c.signer.pubkey(),
+            receipt: SignedReceipt {
+                receipt: Receipt {
+                    channel: c.keys.channel,
+                    amount,
+                    bytes,
+                },
+                signature: c.receipt(amount, bytes).signature,
+            },
+            settled: 0,
+            deposit: 5 * UNIT,
+            price_per_gib: UNIT,
+        }
+    };
+    let aggregated = |e: &[AggEntry]| agg_ix(&p, &m, e, batch::aggregate(e).unwrap());
+    let signers = [&p.authority];
+
+    let over = aggregated(&[entry(&cs[0], UNIT), entry(&cs[1], 5 * UNIT + 1)]);
+    env.must_fail(&[over], &signers, SettlementError::AmountExceedsDeposit)
+        .await;
+    let foreign = aggregated(&[entry(&cs[0], UNIT), entry(&cs[2], UNIT)]);
+    env.must_fail(&[foreign], &signers, SettlementError::WrongProvider)
+        .await;
+    let mut read_only = aggregated(&[entry(&cs[0], UNIT), entry(&cs[1], UNIT)]);
+    let at = read_only
+        .accounts
+        .iter()
+        .position(|a| a.pubkey == cs[1].keys.channel)
+        .unwrap();
+    read_only.accounts[at].is_writable = false;
+    env.must_fail(&[read_only], &signers, SettlementError::ChannelNotWritable)
+        .await;
+    let none = AggregatedReceipts {
+        s: [0; 32],
+        entries: vec![],
+    };
+    env.must_fail(
+        &[agg_ix(&p, &m, &[], none)],
+        &signers,
+        SettlementError::EmptyBatch,
+    )
+    .await;
+    let mut too_many = aggregated(&[entry(&cs[0], UNIT)]);
+    let channel = too_many.accounts.last().unwrap().clone();
+    too_many.accounts.extend(std::iter::repeat_n(channel, 32));
+    env.must_fail(&[too_many], &signers, SettlementError::BatchTooLarge)
+        .await;
+
+    let close = ix::request_close(buyers[1].wallet.pubkey(), &cs[1].keys);
+    env.must(&[close], &[&buyers[1].wallet]).await;
+    env.advance_time(HOUR + 1).await;
+    let late = aggregated(&[entry(&cs[0], UNIT), entry(&cs[1], UNIT)]);
+    env.must_fail(&[late], &signers, SettlementError::DisputeWindowElapsed)
+        .await;
+    // And the same batch without the late channel settles.
+    env.must(&[aggregated(&[entry(&cs[0], UNIT)])], &signers)
+        .await;
+    assert_eq!(env.channel(&cs[0]).await.settled, UNIT);
+}
