@@ -125,25 +125,29 @@ impl Localnet {
             .bind_ip_addr(localhost)
             .faucet_addr(Some(faucet))
             .rpc_config(JsonRpcConfig {
-                // getTransaction (logs and events of landed transactions).
+                // getTransaction with the logs (and so the events) of landed transactions:
+                // without extended metadata the validator drops logs and inner instructions.
                 enable_rpc_transaction_history: true,
+                enable_extended_tx_metadata_storage: true,
                 faucet_addr: Some(faucet),
                 ..JsonRpcConfig::default_for_test()
             });
         let (validator, mint) = genesis
             .start_async_with_socket_addr_space(SocketAddrSpace::new(true))
             .await;
-        let (sender, receiver) = std::sync::mpsc::channel();
-        solana_faucet::faucet::run_local_faucet_with_port(
-            mint.insecure_clone(),
-            sender,
-            None,
-            None,
-            None,
-            config.faucet_port,
-        );
-        let faucet = receiver
-            .recv()
+        // The faucet (requestAirdrop), on loopback like everything else here.
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let faucet = std::sync::Arc::new(std::sync::Mutex::new(
+            solana_faucet::faucet::Faucet::new(mint.insecure_clone(), None, None, None),
+        ));
+        tokio::spawn(solana_faucet::faucet::run_faucet(
+            faucet,
+            SocketAddr::new(localhost, config.faucet_port),
+            Some(sender),
+        ));
+        let faucet = tokio::task::spawn_blocking(move || receiver.recv())
+            .await
+            .map_err(|e| format!("faucet: {e}"))?
             .map_err(|e| format!("faucet: {e}"))?
             .map_err(|e| format!("faucet: {e}"))?;
         Ok(Localnet {

@@ -9,6 +9,7 @@ use std::{path::PathBuf, process::ExitCode};
 #[derive(Parser)]
 #[command(
     name = "bwx localnet",
+    bin_name = "bwx localnet",
     about = "A local Agave validator with the bandwidth settlement program (JSON-RPC on 127.0.0.1:8899)"
 )]
 struct Args {
@@ -24,7 +25,7 @@ struct Args {
     #[arg(long)]
     reset: bool,
     /// Keypair file funded with SOL in genesis [default: the Solana CLI's keypair,
-    /// ~/.config/solana/id.json]. Repeat to fund several.
+    /// ~/.config/solana/id.json, created when there is none]. Repeat to fund several.
     #[arg(long = "fund")]
     fund: Vec<PathBuf>,
     /// SOL given to each funded keypair.
@@ -50,10 +51,34 @@ async fn main() -> ExitCode {
     let data_dir = args
         .data_dir
         .unwrap_or_else(|| home().join(".config").join("bwx"));
-    let ledger = args.ledger.unwrap_or_else(|| data_dir.join("localnet-ledger"));
+    let ledger = args
+        .ledger
+        .unwrap_or_else(|| data_dir.join("localnet-ledger"));
     let fund_paths = if args.fund.is_empty() {
+        // No Solana CLI needed: the keypair it would make, made here (as `solana-keygen new`).
         let default = home().join(".config/solana/id.json");
-        default.exists().then_some(default).into_iter().collect()
+        if !default.exists() {
+            let created = default
+                .parent()
+                .map(std::fs::create_dir_all)
+                .transpose()
+                .map_err(|e| e.to_string())
+                .and_then(|_| {
+                    bandwidth_client::receipts::sessions::write_keypair(
+                        &default,
+                        &solana_keypair::Keypair::new(),
+                    )
+                    .map_err(|e| e.to_string())
+                });
+            match created {
+                Ok(()) => println!("created   {} (a new keypair)", default.display()),
+                Err(e) => {
+                    eprintln!("error: cannot create {}: {e}", default.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        vec![default]
     } else {
         args.fund
     };
@@ -100,7 +125,10 @@ async fn main() -> ExitCode {
     for (address, lamports) in &fund {
         println!("funded    {address} with {} SOL", lamports / 1_000_000_000);
     }
-    println!("started in {:.1} s; stop with Ctrl-C", net.started_in.as_secs_f64());
+    println!(
+        "started in {:.1} s; stop with Ctrl-C",
+        net.started_in.as_secs_f64()
+    );
     bandwidth_cli::commands::watch::shutdown_signal().await;
     println!("stopping");
     // Dropping the validator joins its threads: not on the async runtime.

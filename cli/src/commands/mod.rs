@@ -8,6 +8,7 @@ pub mod channel;
 pub mod demo;
 pub mod earnings;
 pub mod fees;
+pub mod localnet;
 pub mod lookup;
 pub mod market;
 pub mod output;
@@ -66,6 +67,9 @@ pub enum Command {
     Demo(demo::Args),
     /// The cluster, signer and data directory `bwx` would use, and where each came from.
     Config,
+    /// A local Agave validator with the settlement program, SPL Token, Token-2022, the ATA
+    /// program and a faucet (JSON-RPC on 127.0.0.1:8899); runs the bwx-localnet binary.
+    Localnet(localnet::Args),
 }
 
 /// Runs `command`; `Ok(false)` when it ran but a check or a settlement failed.
@@ -88,5 +92,6 @@ pub async fn execute(command: &Command, ctx: &Ctx) -> Result<bool, ClientError> 
             ctx.print(&ctx.describe());
             Ok(true)
         }
+        Command::Localnet(args) => localnet::execute(args),
     }
 }
