@@ -64,6 +64,9 @@ pub struct ConfigReport {
 
 pub struct Ctx {
     pub url: String,
+    /// `-u/--url` (or BWX_URL) was given: commands that default to the embedded chain
+    /// (`bwx demo`) use the cluster instead.
+    pub url_given: bool,
     /// The signer URI and where it came from ("--keypair", the config file, the default path).
     pub keypair: String,
     pub keypair_source: &'static str,
@@ -122,6 +125,7 @@ impl Ctx {
         };
         Ok(Ctx {
             url: solana_clap_v3_utils::input_validators::normalize_to_url_if_moniker(url),
+            url_given: args.url.is_some(),
             keypair,
             keypair_source,
             output: args.output,
@@ -161,7 +165,7 @@ impl Ctx {
             })
     }
 
-    fn chain(&self) -> RpcChain {
+    pub fn chain(&self) -> RpcChain {
         let mut chain = RpcChain::new(&self.url);
         chain.spinner = self.output == Format::Table && std::io::stderr().is_terminal();
         chain

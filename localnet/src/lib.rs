@@ -22,6 +22,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// Errors only, without three that a fresh local validator always logs: the nofile limit, the
+/// tower it has not saved yet, the metrics it is not configured to send.
+pub const LOG_FILTER: &str =
+    "error,solana_core::resource_limits=off,solana_core::validator=off,solana_metrics=off";
+
 /// The program's name as a builtin (the data of its native-loader account).
 pub const PROGRAM_NAME: &str = "bandwidth_settlement";
 
@@ -94,6 +99,8 @@ impl Localnet {
             }
             None => {
                 bandwidth_cli::chain::embedded::install_syscall_stubs().await;
+                // program-test sets the log filter as it starts; RUST_LOG still overrides.
+                agave_logger::setup_with_default(LOG_FILTER);
                 host_natively();
                 // The program's account, as the runtime makes it for a builtin.
                 let data = PROGRAM_NAME.as_bytes().to_vec();
@@ -135,6 +142,22 @@ impl Localnet {
         let (validator, mint) = genesis
             .start_async_with_socket_addr_space(SocketAddrSpace::new(true))
             .await;
+        // Ready only once the confirmed bank is past genesis: programs in genesis (SPL Token,
+        // …) are visible from slot 1, and clients simulate at `confirmed`. On a loaded machine
+        // the validator can answer RPC while its confirmed bank is still slot 0.
+        let rpc = validator.get_async_rpc_client();
+        let confirmed = solana_commitment_config::CommitmentConfig::confirmed();
+        let mut ready = false;
+        for _ in 0..1_200 {
+            if rpc.get_slot_with_commitment(confirmed).await.unwrap_or(0) >= 2 {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if !ready {
+            return Err("the validator confirmed no slot past genesis within 60 s".into());
+        }
         // The faucet (requestAirdrop), on loopback like everything else here.
         let (sender, receiver) = crossbeam_channel::unbounded();
         let faucet = std::sync::Arc::new(std::sync::Mutex::new(

@@ -16,8 +16,8 @@
 use anchor_lang::{prelude::Pubkey, Discriminator};
 use bandwidth_cli::{
     commands::{
-        buyer, channel, earnings, fees, lookup as lookup_cmd, market, provider, receipt, rewards,
-        settle,
+        buyer, channel, demo, earnings, fees, lookup as lookup_cmd, market, provider, receipt,
+        rewards, settle,
     },
     events::{self, ProgramEvent},
     ix, lookup,
@@ -459,6 +459,30 @@ async fn a_market_lives_its_life_over_json_rpc() {
     assert!(data.starts_with(Market::DISCRIMINATOR));
     // version, bump, vault bump, paused, creator, admin, then the mint.
     assert_eq!(&data[76..108], mint.as_ref(), "the market's mint");
+
+    // `bwx -u <url> demo`: the demo's market over JSON-RPC on the same validator, every check
+    // of the embedded demo passing (the forced close is closed by its provider instead of
+    // finalized after a clock warp).
+    let demo_started = std::time::Instant::now();
+    std::fs::create_dir_all(dir.path().join("demo")).unwrap();
+    let config = demo::DemoConfig {
+        providers: 2,
+        buyers: 3,
+        rounds: 6,
+        ..Default::default()
+    };
+    let report = demo::run_on(
+        chain,
+        net.mint.insecure_clone(),
+        &config,
+        &dir.path().join("demo"),
+    )
+    .await
+    .unwrap();
+    assert!(report.all_ok(), "{:#?}", report.checks);
+    assert_eq!(report.receipts_signed, report.receipts_stored);
+    assert!(report.receipts_signed > 100);
+    eprintln!("demo over JSON-RPC in {:?}", demo_started.elapsed());
 
     tokio::task::spawn_blocking(move || drop(net))
         .await

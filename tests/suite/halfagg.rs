@@ -248,6 +248,20 @@ fn a_forged_receipt_cannot_hide_in_a_batch() {
         forged.clone(),
         adjusted.to_bytes(),
     ));
+    // The missing signer's share left out: S = Σ_{i≠2} z_i·s_i over the forged batch's
+    // coefficients (what a settler without receipt 2's signature can compute).
+    let without_2 = forged
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .fold(Scalar::ZERO, |acc, (i, r)| {
+            acc + zf[i] * scalar(&r.signature[32..])
+        });
+    attempts.push((
+        "S without the missing signer's share",
+        forged.clone(),
+        without_2.to_bytes(),
+    ));
     // Signed by the attacker's own key instead (the channel's signer unchanged).
     let attacker = SigningKey::from_bytes(&[7; 32]);
     let mut own = honest.clone();

@@ -1,11 +1,13 @@
-//! `bwx demo`: a whole market on the embedded chain, no validator needed.
+//! `bwx demo`: a whole market on the embedded chain, no validator needed — or, with `-u`, on
+//! a cluster over JSON-RPC (`bwx localnet`), paid for by the `-k` signer.
 //!
 //! A mint and a market; 3 providers and 20 buyers. Buyers stream metered traffic and sign
 //! thousands of cumulative receipts off-chain (one buyer runs out of deposit and tops up);
 //! providers keep them in durable receipt stores (group commits) and settle. One buyer forces
 //! a close and its provider answers inside the dispute window; the others close cooperatively;
-//! the forced close is finalized after the deadline (clock warp); everyone withdraws and the
-//! fees are swept. Then every balance is checked against what was signed.
+//! the forced close is finalized after the deadline (clock warp; on a cluster, whose clock
+//! cannot be warped, the provider closes it instead); everyone withdraws and the fees are
+//! swept. Then every balance is checked against what was signed.
 use super::{
     buyer, channel, compute, fees, load_market, market, provider, rewards, settle, token_balance,
     ui_amount,
@@ -19,7 +21,7 @@ use crate::{
         sessions::SessionKeys,
         store::{Accepted, ChannelTerms, ReceiptStore},
     },
-    tokens, Chain, Client, TxStats,
+    tokens, Chain, Client, RpcChain, TxStats,
 };
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{
@@ -53,6 +55,28 @@ impl Default for DemoConfig {
             interval: 2 << 20,
             seed: 7,
         }
+    }
+}
+
+/// What the demo needs of a chain beyond [`Chain`]: moving its clock forward, where it can.
+#[async_trait::async_trait]
+pub trait DemoChain: Chain {
+    /// Advances the clock by `secs`; `false` where the clock cannot be moved (a real cluster).
+    async fn warp(&self, secs: i64) -> Result<bool, ClientError>;
+}
+
+#[async_trait::async_trait]
+impl DemoChain for EmbeddedChain {
+    async fn warp(&self, secs: i64) -> Result<bool, ClientError> {
+        self.advance_time(secs).await?;
+        Ok(true)
+    }
+}
+
+#[async_trait::async_trait]
+impl DemoChain for RpcChain {
+    async fn warp(&self, _secs: i64) -> Result<bool, ClientError> {
+        Ok(false)
     }
 }
 
@@ -127,15 +151,15 @@ impl DemoReport {
     }
 }
 
-struct DemoBuyer<'a> {
-    client: Client<&'a EmbeddedChain>,
+struct DemoBuyer<'a, C: Chain> {
+    client: Client<&'a C>,
     provider: usize,
     channel: Pubkey,
     meter: Meter,
 }
 
-struct DemoProvider<'a> {
-    client: Client<&'a EmbeddedChain>,
+struct DemoProvider<'a, C: Chain> {
+    client: Client<&'a C>,
     store: ReceiptStore,
     price: u64,
     received: u64,
@@ -153,7 +177,7 @@ fn add(a: &mut TxStats, b: TxStats) {
 }
 
 /// Funds `wallets` with SOL from the chain's faucet, a few per transaction.
-async fn fund(faucet: &Client<&EmbeddedChain>, wallets: &[Pubkey]) -> Result<(), ClientError> {
+async fn fund<C: Chain>(faucet: &Client<&C>, wallets: &[Pubkey]) -> Result<(), ClientError> {
     for chunk in wallets.chunks(10) {
         let ixs: Vec<_> = chunk
             .iter()
@@ -170,13 +194,25 @@ async fn fund(faucet: &Client<&EmbeddedChain>, wallets: &[Pubkey]) -> Result<(),
     Ok(())
 }
 
+/// The demo on a new embedded chain.
 pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, ClientError> {
+    let chain = EmbeddedChain::start().await;
+    let faucet = chain.faucet().insecure_clone();
+    run_on(&chain, faucet, config, data_dir).await
+}
+
+/// The demo on `chain`, every wallet funded by `faucet` (which also creates the mint).
+pub async fn run_on<C: DemoChain>(
+    chain: &C,
+    faucet: Keypair,
+    config: &DemoConfig,
+    data_dir: &Path,
+) -> Result<DemoReport, ClientError> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(config.seed);
-    let chain = EmbeddedChain::start().await;
-    let faucet = Client::new(&chain, chain.faucet().insecure_clone());
-    let admin = Client::new(&chain, Keypair::new());
-    let watcher = Client::new(&chain, Keypair::new());
+    let faucet = Client::new(chain, faucet);
+    let admin = Client::new(chain, Keypair::new());
+    let watcher = Client::new(chain, Keypair::new());
 
     // --- a mint and a market ------------------------------------------------------------------
     log("creating a mint and a market (fee 2.5 %, 20 % of fees burned)");
@@ -221,10 +257,10 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     let m = load_market(&admin, &market_address).await?;
 
     // --- providers ----------------------------------------------------------------------------
-    log("registering 3 providers");
+    log(&format!("registering {} providers", config.providers));
     let mut providers = vec![];
     for (i, key) in provider_keys.into_iter().enumerate() {
-        let client = Client::new(&chain, key);
+        let client = Client::new(chain, key);
         let price = [UNIT * 4 / 5, UNIT, UNIT * 6 / 5][i % 3];
         let args = RegisterProviderArgs {
             payout: client.payer().pubkey(),
@@ -244,7 +280,10 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     }
 
     // --- buyers: tokens, deposit, one channel each ----------------------------------------------
-    log("20 buyers deposit and open a channel each, with a fresh session key per channel");
+    log(&format!(
+        "{} buyers deposit and open a channel each, with a fresh session key per channel",
+        config.buyers
+    ));
     for chunk in buyer_keys.chunks(5) {
         let mut ixs = vec![];
         for b in chunk {
@@ -268,7 +307,7 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
     let sessions = SessionKeys::open(data_dir.join("sessions"))?;
     let mut buyers = vec![];
     for (i, key) in buyer_keys.into_iter().enumerate() {
-        let client = Client::new(&chain, key);
+        let client = Client::new(chain, key);
         buyer::deposit(
             &client,
             &market_address,
@@ -391,8 +430,9 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
                 .record_closing(&buyers[forced].channel, forced_deadline)?;
         }
         if round == force_round + 1 {
-            // Half an hour into the one-hour window, the provider settles the closing channel.
-            chain.advance_time(1_800).await?;
+            // Half an hour into the one-hour window (on a cluster: now), the provider settles
+            // the closing channel.
+            let warped = chain.warp(1_800).await?;
             let p = buyers[forced].provider;
             let ch = buyers[forced].channel;
             let provider = &mut providers[p];
@@ -400,7 +440,8 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
                 settle::settle(&provider.client, &mut provider.store, Some(ch), &[]).await?,
             )?;
             events.push(format!(
-                "provider {p} settled the closing channel 30 minutes into the window: {} ({})",
+                "provider {p} settled the closing channel {} into the window: {} ({})",
+                if warped { "30 minutes" } else { "moments" },
                 rows[0].amount.clone().unwrap_or_default(),
                 rows[0].outcome
             ));
@@ -431,10 +472,18 @@ pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, Cli
         let p = &mut providers[b.provider];
         channel::close(&p.client, Some(&mut p.store), &b.channel).await?;
     }
-    log("the forced close is finalized after its deadline (clock warp)");
     let now = chain.clock().await?.unix_timestamp;
-    chain.advance_time(forced_deadline - now).await?;
-    channel::finalize(&watcher, &buyers[forced].channel).await?;
+    if chain.warp(forced_deadline - now).await? {
+        log("the forced close is finalized after its deadline (clock warp)");
+        channel::finalize(&watcher, &buyers[forced].channel).await?;
+    } else {
+        log("the forced close is closed by its provider (a cluster's clock cannot be warped)");
+        let p = &mut providers[buyers[forced].provider];
+        channel::close(&p.client, Some(&mut p.store), &buyers[forced].channel).await?;
+        events.push(format!(
+            "buyer {forced}'s forced close was closed by its provider before the deadline"
+        ));
+    }
 
     log("everyone withdraws; fees are swept");
     for b in &buyers {
@@ -704,7 +753,8 @@ pub struct Args {
     pub seed: u64,
 }
 
-/// `bwx demo`: the whole market on a throw-away embedded chain; `Ok(false)` if a check fails.
+/// `bwx demo`: the whole market on a throw-away embedded chain — or, with `-u`, on that
+/// cluster over JSON-RPC, paid for by the `-k` signer; `Ok(false)` if a check fails.
 pub async fn execute(args: &Args, ctx: &crate::context::Ctx) -> Result<bool, ClientError> {
     let config = DemoConfig {
         buyers: args.buyers,
@@ -714,11 +764,21 @@ pub async fn execute(args: &Args, ctx: &crate::context::Ctx) -> Result<bool, Cli
         ..Default::default()
     };
     let dir = tempfile::tempdir()?;
-    eprintln!(
-        "bwx demo: embedded chain, {} providers, {} buyers",
-        config.providers, config.buyers
-    );
-    let report = run(&config, dir.path()).await?;
+    let report = if ctx.url_given {
+        eprintln!(
+            "bwx demo: {} over JSON-RPC, {} providers, {} buyers, paid for by {}",
+            ctx.url, config.providers, config.buyers, ctx.keypair
+        );
+        let mut chain = ctx.chain();
+        chain.spinner = false;
+        run_on(&chain, ctx.signer()?, &config, dir.path()).await?
+    } else {
+        eprintln!(
+            "bwx demo: embedded chain, {} providers, {} buyers",
+            config.providers, config.buyers
+        );
+        run(&config, dir.path()).await?
+    };
     ctx.print(&report);
     Ok(report.all_ok())
 }

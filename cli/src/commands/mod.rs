@@ -63,7 +63,8 @@ pub enum Command {
     /// Channels per settlement transaction and the cost of a channel over its life, against
     /// the closest peer: measured on the embedded chain.
     Bench,
-    /// The whole market on the embedded in-process chain: no validator needed.
+    /// The whole market on the embedded in-process chain (no validator needed); with -u, on
+    /// that cluster over JSON-RPC (e.g. bwx localnet), paid for by the -k signer.
     Demo(demo::Args),
     /// The cluster, signer and data directory `bwx` would use, and where each came from.
     Config,
