@@ -4,28 +4,37 @@ use crate::{errors::ClientError, Chain, Client};
 use anchor_lang::prelude::Pubkey;
 use solana_address_lookup_table_interface::{
     instruction::{create_lookup_table, extend_lookup_table},
-    state::AddressLookupTable,
+    state::{AddressLookupTable, LookupTableMeta},
 };
 use solana_message::AddressLookupTableAccount;
 
 /// Addresses added per extend transaction: keeps each well under the size limit.
 pub const ADDRESSES_PER_EXTEND: usize = 20;
 
-/// Reads a lookup table.
-pub async fn fetch<C: Chain>(
+/// Reads the lookup table at `address`: its state, and the addresses a transaction can use.
+async fn read<C: Chain>(
     chain: &C,
     address: &Pubkey,
-) -> Result<AddressLookupTableAccount, ClientError> {
+) -> Result<(LookupTableMeta, AddressLookupTableAccount), ClientError> {
     let account = chain.account(address).await?.ok_or(ClientError::NotFound {
         what: "lookup table",
         address: *address,
     })?;
     let table = AddressLookupTable::deserialize(&account.data)
         .map_err(|e| ClientError::Invalid(format!("{address} is not a lookup table: {e}")))?;
-    Ok(AddressLookupTableAccount {
+    let usable = AddressLookupTableAccount {
         key: *address,
         addresses: table.addresses.to_vec(),
-    })
+    };
+    Ok((table.meta, usable))
+}
+
+/// Reads a lookup table.
+pub async fn fetch<C: Chain>(
+    chain: &C,
+    address: &Pubkey,
+) -> Result<AddressLookupTableAccount, ClientError> {
+    Ok(read(chain, address).await?.1)
 }
 
 /// Reads a lookup table that transactions can use now: not deactivated, and not extended in
@@ -34,28 +43,20 @@ pub async fn fetch_active<C: Chain>(
     chain: &C,
     address: &Pubkey,
 ) -> Result<AddressLookupTableAccount, ClientError> {
-    let account = chain.account(address).await?.ok_or(ClientError::NotFound {
-        what: "lookup table",
-        address: *address,
-    })?;
-    let table = AddressLookupTable::deserialize(&account.data)
-        .map_err(|e| ClientError::Invalid(format!("{address} is not a lookup table: {e}")))?;
-    if table.meta.deactivation_slot != u64::MAX {
+    let (meta, table) = read(chain, address).await?;
+    if meta.deactivation_slot != u64::MAX {
         return Err(ClientError::Invalid(format!(
             "lookup table {address} is deactivated: create another (bwx lookup-table create)"
         )));
     }
     let slot = chain.clock().await?.slot;
-    if table.meta.last_extended_slot >= slot {
+    if meta.last_extended_slot >= slot {
         return Err(ClientError::Chain(format!(
             "lookup table {address} was extended in slot {}: usable from the next slot",
-            table.meta.last_extended_slot
+            meta.last_extended_slot
         )));
     }
-    Ok(AddressLookupTableAccount {
-        key: *address,
-        addresses: table.addresses.to_vec(),
-    })
+    Ok(table)
 }
 
 /// Creates a lookup table owned by the client's payer holding `addresses`. The addresses are

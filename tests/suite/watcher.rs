@@ -415,6 +415,27 @@ impl Chain for Flaky<'_> {
     }
 }
 
+/// The provider's watcher over a flaky cluster: two attempts per call, no backoff.
+fn flaky_watcher<'a>(
+    flaky: &'a Flaky<'a>,
+    m: &Market<'_>,
+    store: ReceiptStore,
+) -> Watcher<&'a Flaky<'a>> {
+    Watcher {
+        client: Client::new(flaky, m.provider_key.insecure_clone()),
+        store,
+        policy: WatchPolicy {
+            retry: Retry {
+                attempts: 2,
+                backoff_ms: 0,
+            },
+            ..WatchPolicy::default()
+        },
+        tables: vec![],
+        bounty_to: None,
+    }
+}
+
 /// Every closing channel is still settled at its best receipt before its deadline although
 /// every fourth call to the cluster fails, the cluster is down for a stretch, one batch is
 /// refused because the provider's other process closed a channel in it, and one channel's
@@ -456,19 +477,7 @@ async fn a_watcher_survives_a_flaky_cluster_refused_batches_and_a_bad_channel() 
         refused: AtomicU64::new(0),
         close_first: tokio::sync::Mutex::new(Some((victim, m.provider_key.insecure_clone()))),
     };
-    let mut watch = Watcher {
-        client: Client::new(&flaky, m.provider_key.insecure_clone()),
-        store,
-        policy: WatchPolicy {
-            retry: Retry {
-                attempts: 2,
-                backoff_ms: 0,
-            },
-            ..WatchPolicy::default()
-        },
-        tables: vec![],
-        bounty_to: None,
-    };
+    let mut watch = flaky_watcher(&flaky, &m, store);
     let good: Vec<_> = opened
         .iter()
         .filter(|(c, _)| *c != victim)
@@ -574,19 +583,7 @@ async fn a_refused_batch_with_nothing_left_due_ends_the_poll() {
         refused: AtomicU64::new(0),
         close_first: tokio::sync::Mutex::new(Some((ch, m.provider_key.insecure_clone()))),
     };
-    let mut watch = Watcher {
-        client: Client::new(&flaky, m.provider_key.insecure_clone()),
-        store,
-        policy: WatchPolicy {
-            retry: Retry {
-                attempts: 2,
-                backoff_ms: 0,
-            },
-            ..WatchPolicy::default()
-        },
-        tables: vec![],
-        bounty_to: None,
-    };
+    let mut watch = flaky_watcher(&flaky, &m, store);
     let rows = watch.poll().await.unwrap();
     assert_eq!(
         flaky.refused.load(Ordering::SeqCst),
