@@ -44,6 +44,8 @@ mod market;
 mod mints;
 #[path = "suite/model.rs"]
 mod model;
+#[path = "suite/node.rs"]
+mod node;
 #[path = "suite/prefund.rs"]
 mod prefund;
 #[path = "suite/providers.rs"]

@@ -3,7 +3,7 @@
 //! bank with the program loaded natively and the real SPL Token programs), the demo and the
 //! benches. The SDK's modules are re-exported, so `bwx`'s commands and the tests name one crate.
 pub use bandwidth_client::{
-    batch, client, errors, events, ix, lookup, market, pda, receipts, reputation, settlement,
+    api, batch, client, errors, events, ix, lookup, market, pda, receipts, reputation, settlement,
     tokens, watcher, Chain, Client, ClientError, RpcChain, TxStats, PROGRAM_ID,
 };
 
@@ -15,5 +15,6 @@ pub mod chain {
 }
 pub mod commands;
 pub mod context;
+pub mod node;
 
 pub use chain::embedded::EmbeddedChain;

@@ -111,11 +111,12 @@ fn main() {
     let committer = GroupCommitter::start(store, 1_024);
     let t = Instant::now();
     std::thread::scope(|s| {
-        for stream in &streams {
+        for (stream, (k, _)) in streams.iter().zip(&signers) {
             let handle = committer.handle();
+            let signer = k.pubkey();
             s.spawn(move || {
                 for r in stream {
-                    assert!(handle.accept(*r).unwrap().is_ok());
+                    assert!(handle.accept(*r, &signer).unwrap().is_ok());
                 }
             });
         }

@@ -190,7 +190,7 @@ pub struct SettleGroup<'a> {
     pub provider: Pubkey,
     pub bounty: Option<ix::Bounty<'a>>,
     /// Compute-budget instructions for a given unit limit (the client's).
-    pub compute_budget: &'a dyn Fn(u32) -> Vec<Instruction>,
+    pub compute_budget: &'a (dyn Fn(u32) -> Vec<Instruction> + Sync),
 }
 
 impl SettleGroup<'_> {

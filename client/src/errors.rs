@@ -39,6 +39,14 @@ pub enum ClientError {
     NoSigner,
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A provider's node answered with an error, or could not be reached (after retries).
+    #[error("provider node {endpoint}: {message}")]
+    Node {
+        endpoint: String,
+        message: String,
+        /// The node could not be reached or was overloaded: worth trying again later.
+        transient: bool,
+    },
 }
 
 impl ClientError {
@@ -79,6 +87,7 @@ impl ClientError {
     pub fn is_transient(&self) -> bool {
         match self {
             ClientError::Chain(_) | ClientError::Io(_) => true,
+            ClientError::Node { transient, .. } => *transient,
             ClientError::Transaction { error, .. } => matches!(
                 error,
                 TransactionError::BlockhashNotFound

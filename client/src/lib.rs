@@ -9,6 +9,7 @@
 pub use bandwidth_settlement as program;
 pub use bandwidth_settlement::ID as PROGRAM_ID;
 
+pub mod api;
 pub mod batch;
 pub mod chain;
 pub mod client;

@@ -8,7 +8,10 @@ use crate::{
     errors::ClientError,
     ix::{self, Bounty},
     pda,
-    receipts::{store::ReceiptStore, to_args},
+    receipts::{
+        store::{Book, ReceiptStore},
+        to_args,
+    },
     Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
@@ -114,9 +117,9 @@ pub struct Due {
 
 /// Refreshes the store from the chain: closed channels, deposits (top-ups), closes started,
 /// what is settled. Returns the channel as it is on-chain, `None` once it is closed.
-pub async fn refresh<C: Chain>(
+pub async fn refresh<C: Chain, S: Book>(
     client: &Client<C>,
-    store: &mut ReceiptStore,
+    store: &mut S,
     channel: &Pubkey,
 ) -> Result<Option<Channel>, ClientError> {
     let on_chain = client.get::<Channel>(channel).await?;
@@ -126,7 +129,7 @@ pub async fn refresh<C: Chain>(
 
 /// Records in the store what the chain says of `channel` (`None`: it is closed).
 pub fn record(
-    store: &mut ReceiptStore,
+    store: &mut impl Book,
     channel: &Pubkey,
     on_chain: Option<&Channel>,
 ) -> Result<(), ClientError> {
@@ -155,9 +158,9 @@ pub fn record(
 }
 
 /// [`refresh`], retrying transient failures to read the channel.
-pub async fn refresh_retrying<C: Chain>(
+pub async fn refresh_retrying<C: Chain, S: Book>(
     client: &Client<C>,
-    store: &mut ReceiptStore,
+    store: &mut S,
     channel: &Pubkey,
     retry: Retry,
 ) -> Result<Option<Channel>, ClientError> {
@@ -169,7 +172,7 @@ pub async fn refresh_retrying<C: Chain>(
 /// The channel's best stored receipt, if the program would take it now; otherwise the reason
 /// it is not settled ("nothing new", "deadline passed", "exceeds the on-chain deposit").
 pub fn settleable(
-    store: &ReceiptStore,
+    store: &impl Book,
     channel: Pubkey,
     on_chain: Channel,
     now: i64,
@@ -201,9 +204,9 @@ pub fn settleable(
 /// a refused batch is re-read from the chain and re-packed without the entries that are no
 /// longer due, and a batch refused again is split until the channel that is refused on its
 /// own is found, reported and skipped. Every `due` channel gets a row.
-pub async fn settle_due<C: Chain>(
+pub async fn settle_due<C: Chain, S: Book>(
     client: &Client<C>,
-    store: &mut ReceiptStore,
+    store: &mut S,
     due: Vec<Due>,
     tables: &[AddressLookupTableAccount],
     bounty_to: Option<Pubkey>,
@@ -237,9 +240,9 @@ pub async fn settle_due<C: Chain>(
 
 /// One provider's channels in one market; see [`settle_due`].
 #[allow(clippy::too_many_arguments)]
-async fn settle_group<C: Chain>(
+async fn settle_group<C: Chain, S: Book>(
     client: &Client<C>,
-    store: &mut ReceiptStore,
+    store: &mut S,
     m: &MarketInfo,
     provider: Pubkey,
     dues: Vec<Due>,

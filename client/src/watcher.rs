@@ -10,7 +10,7 @@
 //! told to stop.
 use crate::{
     errors::ClientError,
-    receipts::store::ReceiptStore,
+    receipts::store::{Book, ReceiptStore},
     settlement::{refresh_retrying, settle_due, settleable, Due, Retry, SettleRow},
     Chain, Client,
 };
@@ -44,9 +44,10 @@ impl Default for WatchPolicy {
     }
 }
 
-pub struct Watcher<C: Chain> {
+/// `S`: the watcher's own store, or one shared with a node's ingest ([`SharedStore`](crate::receipts::store::SharedStore)).
+pub struct Watcher<C: Chain, S: Book = ReceiptStore> {
     pub client: Client<C>,
-    pub store: ReceiptStore,
+    pub store: S,
     pub policy: WatchPolicy,
     /// Lookup tables for v0 settlement transactions (none: legacy transactions).
     pub tables: Vec<AddressLookupTableAccount>,
@@ -64,7 +65,7 @@ pub enum Round {
     Failed(ClientError),
 }
 
-impl<C: Chain> Watcher<C> {
+impl<C: Chain, S: Book> Watcher<C, S> {
     /// One pass over every channel of the store. Fails only when the cluster's clock cannot
     /// be read at all; anything that goes wrong with one channel or one batch is a row.
     pub async fn poll(&mut self) -> Result<Vec<SettleRow>, ClientError> {

@@ -219,13 +219,14 @@ fn the_group_committer_serves_many_threads() {
             let handle = committer.handle();
             s.spawn(move || {
                 for i in 1..=200u64 {
-                    let verdict = handle.accept(c.receipt(i, i)).unwrap();
+                    let verdict = handle.accept(c.receipt(i, i), &c.terms.signer).unwrap();
                     assert_eq!(verdict, Ok(Accepted::New { previous: i - 1 }));
                 }
             });
         }
     });
     let store = committer.stop();
+    let store = store.lock().unwrap();
     for c in &channels {
         assert_eq!(
             store.best_on_disk(&c.terms.channel).unwrap(),

@@ -10,14 +10,15 @@ use solana_signer::Signer;
 pub const UNIT: u64 = 1_000_000;
 
 pub struct World {
-    pub chain: EmbeddedChain,
+    /// Shared, so that a provider's node (which needs a `'static` chain) can run on it too.
+    pub chain: std::sync::Arc<EmbeddedChain>,
     pub mint: Pubkey,
 }
 
 impl World {
     pub async fn new() -> World {
-        let chain = EmbeddedChain::start().await;
-        let faucet = Client::new(&chain, chain.faucet().insecure_clone());
+        let chain = std::sync::Arc::new(EmbeddedChain::start().await);
+        let faucet = Client::new(&*chain, chain.faucet().insecure_clone());
         let mint = Keypair::new();
         let rent = chain.minimum_balance(tokens::MINT_LEN).await.unwrap();
         let f = faucet.payer().pubkey();
@@ -49,7 +50,7 @@ impl World {
 
     /// [`wallet`](Self::wallet), and its key (for a second client of the same wallet).
     pub async fn wallet_with_key(&self, tokens: u64) -> (Client<&EmbeddedChain>, Keypair) {
-        let faucet = Client::new(&self.chain, self.chain.faucet().insecure_clone());
+        let faucet = Client::new(&*self.chain, self.chain.faucet().insecure_clone());
         let k = Keypair::new();
         let f = faucet.payer().pubkey();
         let ata = tokens::associated_address(&k.pubkey(), &self.mint, &spl_token_interface::ID);
@@ -64,7 +65,7 @@ impl World {
             tokens::mint_to(&self.mint, &ata, &f, tokens, &spl_token_interface::ID),
         ];
         faucet.send(&ixs, &[], 100_000).await.unwrap();
-        (Client::new(&self.chain, k.insecure_clone()), k)
+        (Client::new(&*self.chain, k.insecure_clone()), k)
     }
 }
 

@@ -564,8 +564,25 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
 }
 
 /// `bwx bench`: runs on a throw-away embedded chain and prints the tables.
-pub async fn execute(ctx: &crate::context::Ctx) -> Result<bool, ClientError> {
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: Option<Cmd>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Cmd {
+    /// Receipts per second a provider node durably acknowledges over loopback HTTP, and the
+    /// latency, with N concurrent buyer connections.
+    Ingest(super::bench_ingest::Args),
+}
+
+pub async fn execute(args: &Args, ctx: &crate::context::Ctx) -> Result<bool, ClientError> {
     let dir = tempfile::tempdir()?;
+    if let Some(Cmd::Ingest(a)) = &args.what {
+        ctx.print(&super::bench_ingest::run(a, dir.path()).await?);
+        return Ok(true);
+    }
     eprintln!("bwx bench: embedded chain, one provider, 78 buyers");
     ctx.print(&run(dir.path()).await?);
     Ok(true)

@@ -3,6 +3,7 @@
 //! function written once against [`Client`](crate::Client), so it runs unchanged on the
 //! embedded chain (tests, demo, bench) and over JSON-RPC.
 pub mod bench;
+pub mod bench_ingest;
 pub mod buyer;
 pub mod channel;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod output;
 pub mod provider;
 pub mod receipt;
 pub mod rewards;
+pub mod serve;
 pub mod settle;
 pub mod watch;
 
@@ -61,8 +63,9 @@ pub enum Command {
     #[command(subcommand)]
     Rewards(rewards::Cmd),
     /// Channels per settlement transaction and the cost of a channel over its life, against
-    /// the closest peer: measured on the embedded chain.
-    Bench,
+    /// the closest peer: measured on the embedded chain. `bwx bench ingest`: a provider node's
+    /// receipts per second and latency over loopback HTTP.
+    Bench(bench::Args),
     /// The whole market on the embedded in-process chain (no validator needed); with -u, on
     /// that cluster over JSON-RPC (e.g. bwx localnet), paid for by the -k signer.
     Demo(demo::Args),
@@ -87,7 +90,7 @@ pub async fn execute(command: &Command, ctx: &Ctx) -> Result<bool, ClientError> 
         Command::Earnings(cmd) => earnings::execute(cmd, ctx).await,
         Command::Fees(cmd) => fees::execute(cmd, ctx).await,
         Command::Rewards(cmd) => rewards::execute(cmd, ctx).await,
-        Command::Bench => bench::execute(ctx).await,
+        Command::Bench(args) => bench::execute(args, ctx).await,
         Command::Demo(args) => demo::execute(args, ctx).await,
         Command::Config => {
             ctx.print(&ctx.describe());

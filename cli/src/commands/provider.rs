@@ -318,6 +318,9 @@ pub enum Cmd {
         #[arg(long)]
         market: Pubkey,
     },
+    /// Run the provider's node: receipts over HTTP (POST /v1/receipts), settled, withdrawn and
+    /// claimed by policy, /healthz and /metrics; until SIGTERM or SIGINT.
+    Serve(Box<super::serve::Args>),
 }
 
 pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
@@ -376,6 +379,7 @@ pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
         }
         Cmd::WithdrawStake { market } => ctx.print(&withdraw_stake(&ctx.client()?, market).await?),
         Cmd::Rank { market } => ctx.print(&rank(&ctx.reader(), market).await?),
+        Cmd::Serve(args) => return super::serve::execute(args, ctx).await,
     }
     Ok(true)
 }

@@ -3,8 +3,10 @@
 //! format and verification are the program crate's `receipt` module, so both sides run the
 //! very same code.
 pub mod meter;
+pub mod sender;
 pub mod sessions;
 pub mod store;
+pub mod verify;
 
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{

@@ -14,7 +14,15 @@ use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::receipt::{Receipt, SignedReceipt};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, path::Path, sync::mpsc, thread::JoinHandle};
+use std::{
+    collections::HashMap,
+    path::Path,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    thread::JoinHandle,
+};
 
 /// What the provider knows of a channel when it starts serving it (from the chain).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -344,6 +352,21 @@ impl ReceiptStore {
     /// Starts serving a channel, or updates its deposit after a top-up (a deposit never
     /// shrinks; the receipts kept are untouched).
     pub fn add_channel(&mut self, terms: ChannelTerms) -> Result<(), ClientError> {
+        self.add_channels(&[terms])
+    }
+
+    /// [`add_channel`](Self::add_channel) for many channels, in one commit.
+    pub fn add_channels(&mut self, all: &[ChannelTerms]) -> Result<(), ClientError> {
+        let mut next = Vec::with_capacity(all.len());
+        for terms in all {
+            if let Some(c) = self.next_terms(*terms)? {
+                next.push(c);
+            }
+        }
+        self.commit(next)
+    }
+
+    fn next_terms(&self, terms: ChannelTerms) -> Result<Option<StoredChannel>, ClientError> {
         if !bandwidth_settlement::receipt::is_usable_signer(&terms.signer) {
             return Err(ClientError::Invalid(format!(
                 "channel {} has receipt signer {} that can never sign a valid receipt: do not serve it",
@@ -376,11 +399,16 @@ impl ReceiptStore {
                 pending_since: None,
             },
         };
-        self.commit(vec![next])
+        Ok((self.channels.get(&terms.channel) != Some(&next)).then_some(next))
     }
 
-    /// Checks one receipt against `current` (the channel as it stands in this batch).
-    fn judge(current: &StoredChannel, r: &SignedReceipt) -> Verdict {
+    /// Checks one receipt against `current` (the channel as it stands in this batch); the
+    /// signature last, and only when everything else would take it.
+    fn judge(
+        current: &StoredChannel,
+        r: &SignedReceipt,
+        signature_ok: impl FnOnce(&Pubkey) -> bool,
+    ) -> Verdict {
         let channel = current.terms.channel;
         if current.closed {
             return Err(Rejected::ChannelClosed(channel));
@@ -409,7 +437,7 @@ impl ReceiptStore {
             });
         }
         // Last, the expensive part: the same verification the program runs.
-        if !r.verify(&current.terms.signer) {
+        if !signature_ok(&current.terms.signer) {
             return Err(Rejected::InvalidSignature);
         }
         Ok(Accepted::New {
@@ -428,9 +456,22 @@ impl ReceiptStore {
         &mut self,
         receipts: &[SignedReceipt],
     ) -> Result<Vec<Verdict>, ClientError> {
+        self.accept_checked(receipts, &[])
+    }
+
+    /// [`accept_batch`](Self::accept_batch) with signatures already verified off the commit
+    /// path: `checked[i]`, when present, is the verdict of
+    /// [`verify_one`](super::verify::verify_one) for receipt `i` under the key it names. It
+    /// is used only where that key is the channel's signer in this store; anything else is
+    /// verified here, so a wrong or missing verdict can never let an invalid receipt in.
+    pub fn accept_checked(
+        &mut self,
+        receipts: &[SignedReceipt],
+        checked: &[Option<Checked>],
+    ) -> Result<Vec<Verdict>, ClientError> {
         let mut working: HashMap<Pubkey, StoredChannel> = HashMap::new();
         let mut verdicts = Vec::with_capacity(receipts.len());
-        for r in receipts {
+        for (i, r) in receipts.iter().enumerate() {
             let channel = r.receipt.channel;
             let Some(current) = working
                 .get(&channel)
@@ -440,7 +481,11 @@ impl ReceiptStore {
                 verdicts.push(Err(Rejected::UnknownChannel(channel)));
                 continue;
             };
-            let verdict = Self::judge(&current, r);
+            let pre = checked.get(i).copied().flatten();
+            let verdict = Self::judge(&current, r, |signer| match pre {
+                Some(c) if c.signer == *signer => c.valid,
+                _ => r.verify(signer),
+            });
             if let Ok(Accepted::New { .. }) = verdict {
                 working.insert(
                     channel,
@@ -546,69 +591,276 @@ impl ReceiptStore {
     }
 }
 
-enum Job {
-    Accept(SignedReceipt, mpsc::SyncSender<Result<Verdict, String>>),
+/// A signature verified before the commit: the verdict of
+/// [`verify_one`](super::verify::verify_one) under `signer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub signer: Pubkey,
+    pub valid: bool,
+}
+
+/// What the settlement code needs of a receipt store: a [`ReceiptStore`] of its own (the
+/// `bwx watch` process), or one shared with the receipts arriving over the network
+/// ([`SharedStore`], the provider's node), each call holding the lock only for itself.
+pub trait Book: Send {
+    fn channel(&self, channel: &Pubkey) -> Option<StoredChannel>;
+    fn channels(&self) -> Vec<StoredChannel>;
+    fn best(&self, channel: &Pubkey) -> Option<SignedReceipt> {
+        self.channel(channel).and_then(|c| c.best)
+    }
+    fn add_channel(&mut self, terms: ChannelTerms) -> Result<(), ClientError>;
+    fn record_settled(
+        &mut self,
+        channel: &Pubkey,
+        amount: u64,
+        bytes: u64,
+    ) -> Result<(), ClientError>;
+    fn mark_pending(&mut self, channel: &Pubkey, now: i64) -> Result<i64, ClientError>;
+    fn record_closing(&mut self, channel: &Pubkey, deadline: i64) -> Result<(), ClientError>;
+    fn record_closed(&mut self, channel: &Pubkey) -> Result<(), ClientError>;
+}
+
+impl Book for ReceiptStore {
+    fn channel(&self, channel: &Pubkey) -> Option<StoredChannel> {
+        ReceiptStore::channel(self, channel)
+    }
+    fn channels(&self) -> Vec<StoredChannel> {
+        ReceiptStore::channels(self)
+    }
+    fn add_channel(&mut self, terms: ChannelTerms) -> Result<(), ClientError> {
+        ReceiptStore::add_channel(self, terms)
+    }
+    fn record_settled(
+        &mut self,
+        channel: &Pubkey,
+        amount: u64,
+        bytes: u64,
+    ) -> Result<(), ClientError> {
+        ReceiptStore::record_settled(self, channel, amount, bytes)
+    }
+    fn mark_pending(&mut self, channel: &Pubkey, now: i64) -> Result<i64, ClientError> {
+        ReceiptStore::mark_pending(self, channel, now)
+    }
+    fn record_closing(&mut self, channel: &Pubkey, deadline: i64) -> Result<(), ClientError> {
+        ReceiptStore::record_closing(self, channel, deadline)
+    }
+    fn record_closed(&mut self, channel: &Pubkey) -> Result<(), ClientError> {
+        ReceiptStore::record_closed(self, channel)
+    }
+}
+
+/// One store for the receipts arriving (through a [`GroupCommitter`]) and for the settlement
+/// policy: a mutex held for one commit or one read at a time, never across a network call.
+pub type SharedStore = Arc<Mutex<ReceiptStore>>;
+
+fn locked(store: &SharedStore) -> std::sync::MutexGuard<'_, ReceiptStore> {
+    // A panic while holding the lock cannot leave the store half-written: a commit is one
+    // SQLite transaction and the mirror is updated after it. Keep serving.
+    store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Book for SharedStore {
+    fn channel(&self, channel: &Pubkey) -> Option<StoredChannel> {
+        locked(self).channel(channel)
+    }
+    fn channels(&self) -> Vec<StoredChannel> {
+        locked(self).channels()
+    }
+    fn add_channel(&mut self, terms: ChannelTerms) -> Result<(), ClientError> {
+        locked(self).add_channel(terms)
+    }
+    fn record_settled(
+        &mut self,
+        channel: &Pubkey,
+        amount: u64,
+        bytes: u64,
+    ) -> Result<(), ClientError> {
+        locked(self).record_settled(channel, amount, bytes)
+    }
+    fn mark_pending(&mut self, channel: &Pubkey, now: i64) -> Result<i64, ClientError> {
+        locked(self).mark_pending(channel, now)
+    }
+    fn record_closing(&mut self, channel: &Pubkey, deadline: i64) -> Result<(), ClientError> {
+        locked(self).record_closing(channel, deadline)
+    }
+    fn record_closed(&mut self, channel: &Pubkey) -> Result<(), ClientError> {
+        locked(self).record_closed(channel)
+    }
+}
+
+type Reply = tokio::sync::oneshot::Sender<Result<Vec<Verdict>, String>>;
+
+struct Job {
+    receipts: Vec<SignedReceipt>,
+    checked: Vec<Option<Checked>>,
+    reply: Reply,
+}
+
+/// What a [`GroupCommitter`] has done, for a node's metrics.
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    pub commits: AtomicU64,
+    pub receipts: AtomicU64,
+    /// Commit latency histogram: counts of commits that took at most
+    /// [`COMMIT_BUCKETS_MS`]`[i]` milliseconds (the last: any longer).
+    pub buckets: [AtomicU64; COMMIT_BUCKETS_MS.len() + 1],
+    pub micros_total: AtomicU64,
+}
+
+/// Upper bounds of the commit latency histogram, milliseconds.
+pub const COMMIT_BUCKETS_MS: [f64; 9] = [0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0];
+
+impl CommitStats {
+    fn record(&self, receipts: usize, took: std::time::Duration) {
+        self.commits.fetch_add(1, Ordering::Relaxed);
+        self.receipts.fetch_add(receipts as u64, Ordering::Relaxed);
+        let ms = took.as_secs_f64() * 1e3;
+        let bucket = COMMIT_BUCKETS_MS
+            .iter()
+            .position(|b| ms <= *b)
+            .unwrap_or(COMMIT_BUCKETS_MS.len());
+        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        self.micros_total
+            .fetch_add(took.as_micros() as u64, Ordering::Relaxed);
+    }
 }
 
 /// Batches receipts arriving concurrently (one [`GroupHandle`] per connection or thread) into
-/// group commits: each caller blocks until its receipt is durable, and the store pays one
+/// group commits: each caller waits until its receipts are durable, and the store pays one
 /// fsync per batch instead of one per receipt.
+///
+/// Signatures are verified by the callers, before they queue ([`GroupHandle::accept`] on the
+/// caller's thread, a node on its verifier threads): the one commit thread only judges amounts
+/// and writes. (It used to verify too, so that with 8 clients each waiting for its receipt a
+/// commit held at most 8 receipts and the fsync and the verification never overlapped: 8
+/// concurrent clients were slower than one client with batches of 4,096.)
 pub struct GroupCommitter {
-    sender: mpsc::Sender<Job>,
-    worker: JoinHandle<ReceiptStore>,
+    sender: std::sync::mpsc::Sender<Job>,
+    worker: JoinHandle<()>,
+    store: SharedStore,
+    stats: Arc<CommitStats>,
 }
 
 /// A cloneable, `Send` entry point into a [`GroupCommitter`].
 #[derive(Clone)]
 pub struct GroupHandle {
-    sender: mpsc::Sender<Job>,
+    sender: std::sync::mpsc::Sender<Job>,
+}
+
+fn stopped() -> ClientError {
+    ClientError::Store("group committer stopped".into())
 }
 
 impl GroupHandle {
-    /// Blocks until the receipt is judged and, if accepted, on disk.
-    pub fn accept(&self, r: SignedReceipt) -> Result<Verdict, ClientError> {
-        let (reply, answer) = mpsc::sync_channel(1);
-        self.sender
-            .send(Job::Accept(r, reply))
-            .map_err(|_| ClientError::Store("group committer stopped".into()))?;
+    /// Verifies the receipt on this thread, then blocks until it is judged and, if accepted,
+    /// on disk. (Not from an async task: use [`submit`](Self::submit) there.)
+    pub fn accept(&self, r: SignedReceipt, signer: &Pubkey) -> Result<Verdict, ClientError> {
+        let checked = Checked {
+            signer: *signer,
+            valid: super::verify::verify_one(&r, &super::verify::PreparedSigner::new(signer)),
+        };
+        let answer = self.queue(vec![r], vec![Some(checked)])?;
         answer
-            .recv()
-            .map_err(|_| ClientError::Store("group committer stopped".into()))?
+            .blocking_recv()
+            .map_err(|_| stopped())?
             .map_err(ClientError::Store)
+            .map(|mut v| v.remove(0))
+    }
+
+    /// Queues receipts (with their pre-verified signatures, see
+    /// [`ReceiptStore::accept_checked`]) and waits until they are judged and the accepted
+    /// ones are on disk: one verdict per receipt, in order.
+    pub async fn submit(
+        &self,
+        receipts: Vec<SignedReceipt>,
+        checked: Vec<Option<Checked>>,
+    ) -> Result<Vec<Verdict>, ClientError> {
+        let answer = self.queue(receipts, checked)?;
+        answer
+            .await
+            .map_err(|_| stopped())?
+            .map_err(ClientError::Store)
+    }
+
+    fn queue(
+        &self,
+        receipts: Vec<SignedReceipt>,
+        checked: Vec<Option<Checked>>,
+    ) -> Result<tokio::sync::oneshot::Receiver<Result<Vec<Verdict>, String>>, ClientError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.sender
+            .send(Job {
+                receipts,
+                checked,
+                reply,
+            })
+            .map_err(|_| stopped())?;
+        Ok(answer)
     }
 }
 
 impl GroupCommitter {
     /// Takes ownership of `store`; commits at most `max_batch` receipts at a time.
-    pub fn start(mut store: ReceiptStore, max_batch: usize) -> GroupCommitter {
-        let (sender, receiver) = mpsc::channel::<Job>();
+    pub fn start(store: ReceiptStore, max_batch: usize) -> GroupCommitter {
+        Self::start_shared(Arc::new(Mutex::new(store)), max_batch)
+    }
+
+    /// Commits into a store shared with others (the settlement policy of a node).
+    pub fn start_shared(store: SharedStore, max_batch: usize) -> GroupCommitter {
+        let (sender, receiver) = std::sync::mpsc::channel::<Job>();
+        let stats = Arc::new(CommitStats::default());
+        let (shared, counters) = (store.clone(), stats.clone());
         let worker = std::thread::spawn(move || {
             while let Ok(first) = receiver.recv() {
+                let mut total = first.receipts.len();
                 let mut jobs = vec![first];
-                while jobs.len() < max_batch.max(1) {
+                // Everything queued while the previous commit was on its fsync goes into this
+                // one, up to `max_batch` receipts.
+                while total < max_batch.max(1) {
                     match receiver.try_recv() {
-                        Ok(job) => jobs.push(job),
+                        Ok(job) => {
+                            total += job.receipts.len();
+                            jobs.push(job);
+                        }
                         Err(_) => break,
                     }
                 }
-                let receipts: Vec<SignedReceipt> =
-                    jobs.iter().map(|Job::Accept(r, _)| *r).collect();
-                match store.accept_batch(&receipts) {
+                let mut receipts = Vec::with_capacity(total);
+                let mut checked = Vec::with_capacity(total);
+                let mut replies = Vec::with_capacity(jobs.len());
+                for mut job in jobs {
+                    let n = job.receipts.len();
+                    receipts.append(&mut job.receipts);
+                    job.checked.resize(n, None);
+                    checked.append(&mut job.checked);
+                    replies.push((n, job.reply));
+                }
+                let started = std::time::Instant::now();
+                let result = locked(&shared).accept_checked(&receipts, &checked);
+                counters.record(total, started.elapsed());
+                match result {
                     Ok(verdicts) => {
-                        for (Job::Accept(_, reply), v) in jobs.into_iter().zip(verdicts) {
-                            let _ = reply.send(Ok(v));
+                        let mut verdicts = verdicts.into_iter();
+                        for (n, reply) in replies {
+                            let _ = reply.send(Ok(verdicts.by_ref().take(n).collect()));
                         }
                     }
                     Err(e) => {
-                        for Job::Accept(_, reply) in jobs {
+                        for (_, reply) in replies {
                             let _ = reply.send(Err(e.to_string()));
                         }
                     }
                 }
             }
-            store
         });
-        GroupCommitter { sender, worker }
+        GroupCommitter {
+            sender,
+            worker,
+            store,
+            stats,
+        }
     }
 
     pub fn handle(&self) -> GroupHandle {
@@ -617,9 +869,20 @@ impl GroupCommitter {
         }
     }
 
-    /// Stops after the receipts already submitted and gives the store back.
-    pub fn stop(self) -> ReceiptStore {
+    pub fn stats(&self) -> Arc<CommitStats> {
+        self.stats.clone()
+    }
+
+    /// The store it commits into.
+    pub fn store(&self) -> SharedStore {
+        self.store.clone()
+    }
+
+    /// Stops once every receipt already queued is committed (and every handle is dropped),
+    /// and gives the store back.
+    pub fn stop(self) -> SharedStore {
         drop(self.sender);
-        self.worker.join().expect("group committer thread")
+        self.worker.join().expect("group committer thread");
+        self.store
     }
 }

@@ -82,7 +82,7 @@ pub fn verify(
 
 /// Canonical encodings of the eight points of order dividing 8: strict verification refuses
 /// them as keys.
-pub(crate) const SMALL_ORDER: [[u8; 32]; 8] = {
+pub const SMALL_ORDER: [[u8; 32]; 8] = {
     let mut t = [[0u8; 32]; 8];
     // Identity (y = 1) and y = -1 (order 2).
     t[0][0] = 1;
@@ -142,7 +142,7 @@ pub fn is_usable_signer(key: &Pubkey) -> bool {
 }
 
 /// RFC 8032 canonical point encoding: y < p = 2^255 - 19, and no sign bit on x = 0.
-pub(crate) fn is_canonical_encoding(k: &[u8; 32]) -> bool {
+pub fn is_canonical_encoding(k: &[u8; 32]) -> bool {
     // The top 250 bits of y all ones: y is p - 1 (0xec), p .. 2^255 - 1 (0xed..), or less.
     let y_top_ones = (k[31] & 0x7f) == 0x7f && k[1..31].iter().all(|b| *b == 0xff);
     if y_top_ones && k[0] >= 0xed {
