@@ -7,7 +7,7 @@ use anchor_lang::prelude::Pubkey;
 use bandwidth_cli::{
     api::{self, ReceiptResult, Refusal},
     commands::{buyer, channel, provider, rewards},
-    node::{Node, NodeConfig},
+    node::{Limits, Node, NodeConfig},
     pda,
     receipts::{
         sender::ReceiptSender,
@@ -84,9 +84,15 @@ async fn start(w: &World, s: &Setup<'_>, store: &Path, config: NodeConfig) -> No
 
 /// A node that settles only when asked.
 fn manual(market: Pubkey) -> NodeConfig {
+    let defaults = NodeConfig::new(market);
     NodeConfig {
         policy_interval: None,
-        ..NodeConfig::new(market)
+        // No wall clock in a test: an unknown address stays refused for the whole test.
+        limits: Limits {
+            unknown_ttl: std::time::Duration::from_secs(86_400),
+            ..defaults.limits
+        },
+        ..defaults
     }
 }
 
@@ -108,7 +114,7 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     let w = World::new().await;
     let s = setup(&w).await;
     let me = s.provider.payer().pubkey();
-    let (_a, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
+    let (a, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
     // A channel to another provider, and one in another market.
     let (other, other_key) = w.wallet_with_key(0).await;
     provider::register(
@@ -156,10 +162,16 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     // Beyond the deposit (10 tokens).
     let beyond = sign_receipt(&key, &ch, 10 * UNIT + 1, 9 << 30);
     assert_eq!(reason(&send(beyond).await), Some(Refusal::ExceedsDeposit));
+    // The buyer tops up: the same receipt is now within the deposit (the node reads the
+    // channel again for a validly signed receipt beyond the deposit it knew).
+    channel::top_up(&a, &ch, "5").await.unwrap();
+    assert!(matches!(send(beyond).await, ReceiptResult::Accepted { .. }));
+    let beyond = sign_receipt(&key, &ch, 15 * UNIT + 1, 9 << 30);
+    assert_eq!(reason(&send(beyond).await), Some(Refusal::ExceedsDeposit));
     // Signed by another key; a signature that is not even canonical.
-    let forged = sign_receipt(&Keypair::new(), &ch, 3 * UNIT, 3 << 30);
+    let forged = sign_receipt(&Keypair::new(), &ch, 12 * UNIT, 3 << 30);
     assert_eq!(reason(&send(forged).await), Some(Refusal::BadSignature));
-    let mut garbage = sign_receipt(&key, &ch, 3 * UNIT, 3 << 30);
+    let mut garbage = sign_receipt(&key, &ch, 12 * UNIT, 3 << 30);
     garbage.signature[63] = 0xff;
     assert_eq!(reason(&send(garbage).await), Some(Refusal::BadSignature));
     // Foreign provider, foreign market, no channel at all.
@@ -186,11 +198,11 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     // JSON fields form.
     let http = reqwest::Client::new();
     let url = format!("{}{}", node.url(), api::RECEIPTS_PATH);
-    let next = sign_receipt(&key, &ch, 4 * UNIT, 4 << 30);
+    let next = sign_receipt(&key, &ch, 14 * UNIT, 14 << 30);
     let body = serde_json::json!({ "receipts": [
         "00ff",
         { "channel": ch.to_string(), "amount": "x" },
-        hex::encode(first.encode()),
+        hex::encode(sign_receipt(&key, &ch, 10 * UNIT + 1, 9 << 30).encode()),
         api::ReceiptFields::of(&next),
     ]});
     let answer: api::ReceiptsResponse = http
@@ -271,7 +283,7 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     let view = sender.channel(&ch).await.unwrap().unwrap();
     assert_eq!(
         (view.best_amount.0, view.best_bytes.0, view.deposit.0),
-        (4 * UNIT, 4 << 30, 10 * UNIT)
+        (14 * UNIT, 14 << 30, 15 * UNIT)
     );
     assert_eq!(view.best, Some(hex::encode(next.encode())));
     assert!(sender
@@ -299,14 +311,14 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     // receipts are refused.
     channel::close(&s.provider, None, &ch).await.unwrap();
     node.policy_round().await.unwrap();
-    let after = sign_receipt(&key, &ch, 5 * UNIT, 5 << 30);
+    let after = sign_receipt(&key, &ch, 15 * UNIT, 15 << 30);
     assert_eq!(reason(&send(after).await), Some(Refusal::ChannelClosed));
 
     // Every reason counted once per receipt refused for it.
     let page = node.metrics();
     for (r, n) in [
         (Refusal::NotAboveBest, 2),
-        (Refusal::ExceedsDeposit, 1),
+        (Refusal::ExceedsDeposit, 2),
         (Refusal::BadSignature, 2),
         (Refusal::ForeignProvider, 4),
         (Refusal::ForeignMarket, 1),
@@ -323,7 +335,7 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
             "{r:?}"
         );
     }
-    assert_eq!(metric(&page, "bwx_receipts_accepted_total"), 2);
+    assert_eq!(metric(&page, "bwx_receipts_accepted_total"), 3);
     assert_eq!(metric(&page, "bwx_receipts_duplicate_total"), 2);
     assert!(metric(&page, "bwx_store_commit_seconds_count") >= 2);
     node.shutdown().await.unwrap();

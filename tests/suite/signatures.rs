@@ -3,9 +3,17 @@
 //! scalars, small-order and non-canonical encodings of R and of the key, and signatures valid
 //! for another layout. The two must agree on every case; a few cases also go through the
 //! program's `settle` instruction.
+//!
+//! The node's batch verifier (`receipts::verify`) is a third party to every case: each receipt
+//! is also verified inside a batch of valid ones, and must get the program's verdict without
+//! changing the others'. Batches with a forged torsion R (which a plain batch equation accepts
+//! one time in two) and keys with a torsion component are built here too.
 use anchor_lang::prelude::Pubkey;
-use bandwidth_client::ix;
-use bandwidth_settlement::receipt::{self, Receipt, MESSAGE_LEN};
+use bandwidth_client::{
+    ix,
+    receipts::verify::{self, PreparedSigner},
+};
+use bandwidth_settlement::receipt::{self, Receipt, SignedReceipt, MESSAGE_LEN};
 use bandwidth_tests::*;
 use curve25519_dalek::{
     constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION},
@@ -36,14 +44,48 @@ fn reference(key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
         .unwrap_or(false)
 }
 
-/// Asserts agreement and returns the common verdict.
+/// Asserts agreement and returns the common verdict. A well-formed receipt message also goes
+/// through the node's batch verifier, alone and amid a batch of valid receipts.
 fn agree(key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
     let (p, r) = (program(key, msg, sig), reference(key, msg, sig));
     assert_eq!(
         p, r,
         "program {p} vs reference {r}\nkey {key:02x?}\nmsg {msg:02x?}\nsig {sig:02x?}"
     );
+    if let Ok(receipt) = Receipt::decode(msg) {
+        let item = (
+            SignedReceipt {
+                receipt,
+                signature: *sig,
+            },
+            PreparedSigner::new(&Pubkey::new_from_array(*key)),
+        );
+        assert_eq!(verify::verify_batch(&[item]), [p], "alone");
+        let mut batch = fillers().to_vec();
+        batch.insert(3, item);
+        let mut expected = vec![true; batch.len()];
+        expected[3] = p;
+        assert_eq!(verify::verify_batch(&batch), expected, "in a batch");
+        assert_eq!(verify::all_valid(&batch), p, "all_valid");
+    }
     p
+}
+
+/// Fifteen valid receipts by three keys, for batches.
+fn fillers() -> &'static [(SignedReceipt, PreparedSigner)] {
+    static F: std::sync::OnceLock<Vec<(SignedReceipt, PreparedSigner)>> =
+        std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        (0..15u8)
+            .map(|i| {
+                let key = solana_keypair::Keypair::new_from_array([100 + i % 3; 32]);
+                let channel = Pubkey::new_from_array([i; 32]);
+                let r =
+                    bandwidth_client::receipts::sign_receipt(&key, &channel, 1 + u64::from(i), 7);
+                (r, PreparedSigner::new(&key.pubkey()))
+            })
+            .collect()
+    })
 }
 
 fn signed(
@@ -251,6 +293,130 @@ fn signatures_over_another_layout_are_refused_by_both() {
         let sig = key.sign(other).to_bytes();
         assert!(agree(&a, other, &sig), "valid for its own layout");
         assert!(!agree(&a, &ours, &sig), "never for the receipt layout");
+    }
+}
+
+/// R = [r]B + T with T of small order, s = r + k·a: the cofactored equation holds, the
+/// program's cofactorless one does not. A plain batch (ed25519-dalek's `verify_batch`, whose
+/// coefficients are derived from the batch) accepts such a batch one time in two for T of order
+/// 2; the node's verifier never does.
+#[test]
+fn forged_torsion_r_is_refused_by_the_batch_verifier_as_by_the_program() {
+    let signing = SigningKey::from_bytes(&[21; 32]);
+    let (a, a_bytes) = (signing.to_scalar(), signing.verifying_key().to_bytes());
+    let vk = signing.verifying_key();
+    let mut plain_batch_fooled = 0;
+    for (t_index, t) in EIGHT_TORSION.iter().enumerate().skip(1) {
+        for attempt in 0..16u64 {
+            let channel = Pubkey::new_from_array([t_index as u8; 32]);
+            let msg = receipt::message(&channel, 1_000 + attempt, 5);
+            let r = Scalar::from(1_000_003u64 + attempt * 7 + t_index as u64);
+            let big_r = (ED25519_BASEPOINT_POINT * r + t).compress().to_bytes();
+            let k = challenge(&big_r, &a_bytes, &msg);
+            let mut sig = [0u8; 64];
+            sig[..32].copy_from_slice(&big_r);
+            sig[32..].copy_from_slice(&(r + k * a).to_bytes());
+            // Refused by the program, the reference and the node's verifier, alone or batched.
+            assert!(!agree(&a_bytes, &msg, &sig));
+            // A plain batch of it and valid signatures.
+            let mut msgs: Vec<Vec<u8>> = vec![msg.to_vec()];
+            let mut sigs = vec![Signature::from_bytes(&sig)];
+            let mut keys = vec![vk];
+            for i in 0..7u8 {
+                let m = receipt::message(&Pubkey::new_from_array([i; 32]), 1, 1).to_vec();
+                sigs.push(signing.sign(&m));
+                msgs.push(m);
+                keys.push(vk);
+            }
+            let m: Vec<&[u8]> = msgs.iter().map(|m| m.as_slice()).collect();
+            plain_batch_fooled += ed25519_dalek::verify_batch(&m, &sigs, &keys).is_ok() as u32;
+        }
+    }
+    assert!(
+        plain_batch_fooled > 0,
+        "the construction is one a plain batch equation accepts"
+    );
+}
+
+/// A key with a torsion component: valid receipts under it exist (found by trying R until the
+/// challenge cancels the torsion), the program accepts them, and the node's verifier, which
+/// verifies such keys one receipt at a time, accepts them too; their forgeries it refuses.
+#[test]
+fn keys_with_a_torsion_component_get_the_programs_verdict() {
+    let a = Scalar::from(987_654_321u64);
+    let t = EIGHT_TORSION[4]; // order 2
+    let big_a = ED25519_BASEPOINT_POINT * a + t;
+    let a_bytes = big_a.compress().to_bytes();
+    let key = Pubkey::new_from_array(a_bytes);
+    assert!(receipt::is_usable_signer(&key));
+    let signer = PreparedSigner::new(&key);
+    assert!(signer.is_usable() && !signer.is_batchable());
+    let channel = Pubkey::new_from_array([42; 32]);
+    let mut found = 0;
+    let mut batch = fillers().to_vec();
+    for nonce in 0..64u64 {
+        let msg = receipt::message(&channel, 10 + nonce, 1);
+        let r = Scalar::from(5_555u64 + nonce);
+        // [s]B - [k]A = [r]B - [k]T: with k even, R = [r]B is exactly it.
+        let big_r = (ED25519_BASEPOINT_POINT * r).compress().to_bytes();
+        let k = challenge(&big_r, &a_bytes, &msg);
+        if k.to_bytes()[0] & 1 == 1 {
+            continue;
+        }
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(&big_r);
+        sig[32..].copy_from_slice(&(r + k * a).to_bytes());
+        assert!(agree(&a_bytes, &msg, &sig), "valid under the program");
+        let mut bad = sig;
+        bad[40] ^= 1;
+        assert!(!agree(&a_bytes, &msg, &bad));
+        batch.push((
+            SignedReceipt {
+                receipt: Receipt::decode(&msg).unwrap(),
+                signature: sig,
+            },
+            signer,
+        ));
+        found += 1;
+    }
+    assert!(found > 8);
+    assert!(verify::verify_batch(&batch).iter().all(|v| *v));
+    assert!(verify::all_valid(&batch));
+}
+
+/// Large random batches with invalid receipts scattered through them: the batch verifier's
+/// verdicts are exactly the program's, one by one.
+#[test]
+fn random_batches_with_invalid_receipts_scattered_agree_receipt_by_receipt() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let keys: Vec<solana_keypair::Keypair> = (0..5u8)
+        .map(|i| solana_keypair::Keypair::new_from_array([200 + i; 32]))
+        .collect();
+    for round in 0..12 {
+        let n = [8, 9, 16, 64, 200, 256][round % 6];
+        let mut items = vec![];
+        for i in 0..n {
+            let key = &keys[rng.gen_range(0..keys.len())];
+            let channel = Pubkey::new_from_array(rng.gen());
+            let mut r = bandwidth_client::receipts::sign_receipt(key, &channel, i as u64 + 1, 3);
+            let signer = match rng.gen_range(0..10) {
+                0 => {
+                    r.signature[rng.gen_range(0..64)] ^= 1 << rng.gen_range(0..8);
+                    PreparedSigner::new(&key.pubkey())
+                }
+                1 => PreparedSigner::new(&keys[0].pubkey()),
+                2 => {
+                    r.receipt.amount += 1;
+                    PreparedSigner::new(&key.pubkey())
+                }
+                _ => PreparedSigner::new(&key.pubkey()),
+            };
+            items.push((r, signer));
+        }
+        let expected: Vec<bool> = items.iter().map(|(r, s)| r.verify(&s.key)).collect();
+        assert_eq!(verify::verify_batch(&items), expected, "round {round}");
+        assert_eq!(verify::all_valid(&items), expected.iter().all(|v| *v));
     }
 }
 

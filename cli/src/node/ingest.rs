@@ -18,7 +18,7 @@ use bandwidth_settlement::{
 use std::{
     collections::{HashMap, HashSet},
     sync::{atomic::Ordering, mpsc, Arc, Mutex},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 /// What the node knows of a channel.
@@ -29,23 +29,15 @@ pub enum Entry {
         deposit: u64,
         /// The best amount held (or settled): receipts at or below it need no signature check.
         best: u64,
-        /// When the deposit was last read from the chain (a top-up is looked for at most once
-        /// per [`DEPOSIT_RECHECK`]).
-        read_at: Instant,
     },
     /// Refused without looking again: foreign or closed for good; an address with no channel
-    /// only until `until` (the channel may be opened meanwhile).
+    /// only until `until` ([`Limits::unknown_ttl`](super::Limits): it may be opened meanwhile).
     Refuse {
         reason: Refusal,
         message: String,
         until: Option<Instant>,
     },
 }
-
-/// How long an address with no channel is refused without looking again.
-pub const UNKNOWN_TTL: Duration = Duration::from_secs(10);
-/// A receipt beyond the deposit makes the node re-read the channel (a top-up) at most this often.
-pub const DEPOSIT_RECHECK: Duration = Duration::from_secs(2);
 
 fn refused(channel: Option<&Pubkey>, reason: Refusal, message: String) -> ReceiptResult {
     ReceiptResult::Refused {
@@ -65,7 +57,7 @@ fn classify(
     let unknown = |message: String| Entry::Refuse {
         reason: Refusal::UnknownChannel,
         message,
-        until: Some(Instant::now() + UNKNOWN_TTL),
+        until: Some(Instant::now() + shared.limits.unknown_ttl),
     };
     let Some(account) = account else {
         return unknown(format!(
@@ -111,7 +103,6 @@ fn classify(
         signer: PreparedSigner::new(&c.receipt_signer),
         deposit: c.deposit,
         best: c.settled,
-        read_at: Instant::now(),
     }
 }
 
@@ -225,7 +216,7 @@ pub async fn ingest(
     let mut results: Vec<Option<ReceiptResult>> = vec![None; n];
     // Pass 1: cheap refusals, and the channels to look up.
     let mut unknown: HashSet<Pubkey> = HashSet::new();
-    let mut recheck: HashSet<Pubkey> = HashSet::new();
+    let now = Instant::now();
     for _pass in 0..2 {
         let cache = shared
             .cache
@@ -248,30 +239,12 @@ pub async fn ingest(
                 None => {
                     unknown.insert(channel);
                 }
-                Some(Entry::Refuse { until: Some(t), .. }) if *t <= Instant::now() => {
+                Some(Entry::Refuse { until: Some(t), .. }) if *t <= now => {
                     unknown.insert(channel);
                 }
                 Some(Entry::Refuse {
                     reason, message, ..
                 }) => results[i] = Some(refused(Some(&channel), *reason, message.clone())),
-                Some(Entry::Serve {
-                    deposit, read_at, ..
-                }) if r.receipt.amount > *deposit => {
-                    if read_at.elapsed() >= DEPOSIT_RECHECK && !recheck.contains(&channel) {
-                        // Maybe topped up: read it once more before refusing.
-                        unknown.insert(channel);
-                        recheck.insert(channel);
-                    } else {
-                        results[i] = Some(refused(
-                            Some(&channel),
-                            Refusal::ExceedsDeposit,
-                            format!(
-                                "amount {} exceeds the channel deposit {deposit}: top up the channel first",
-                                r.receipt.amount
-                            ),
-                        ));
-                    }
-                }
                 Some(Entry::Serve { best, .. }) if r.receipt.amount < *best => {
                     results[i] = Some(refused(
                         Some(&channel),
@@ -342,8 +315,54 @@ pub async fn ingest(
         let items: Vec<(SignedReceipt, PreparedSigner)> =
             to_verify.iter().map(|(_, r, s)| (*r, *s)).collect();
         let verdicts = shared.verifier.verify(items).await?;
+        // Beyond the deposit as last read, with a valid signature: the buyer may have topped
+        // up. Those channels are read again (once per request, and only for the channel's own
+        // signer: nobody else can make the node read a channel again).
+        let beyond: Vec<Pubkey> = to_verify
+            .iter()
+            .zip(&verdicts)
+            .filter(|((_, r, _), valid)| {
+                **valid
+                    && matches!(cache.get(&r.receipt.channel),
+                        Some(Entry::Serve { deposit, .. }) if r.receipt.amount > *deposit)
+            })
+            .map(|((_, r, _), _)| r.receipt.channel)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let deposits: HashMap<Pubkey, u64> = if beyond.is_empty() {
+            HashMap::new()
+        } else {
+            let _ = look_up(shared, &beyond).await;
+            let cache = shared.cache.read().unwrap_or_else(|p| p.into_inner());
+            beyond
+                .iter()
+                .map(|c| match cache.get(c) {
+                    Some(Entry::Serve { deposit, .. }) => (*c, *deposit),
+                    _ => (*c, 0),
+                })
+                .collect()
+        };
         for ((i, r, signer), valid) in to_verify.into_iter().zip(verdicts) {
-            if valid {
+            let deposit =
+                deposits
+                    .get(&r.receipt.channel)
+                    .copied()
+                    .or(match cache.get(&r.receipt.channel) {
+                        Some(Entry::Serve { deposit, .. }) => Some(*deposit),
+                        _ => None,
+                    });
+            if valid && deposit.is_some_and(|d| r.receipt.amount > d) {
+                results[i] = Some(refused(
+                    Some(&r.receipt.channel),
+                    Refusal::ExceedsDeposit,
+                    format!(
+                        "amount {} exceeds the channel deposit {}: top up the channel first",
+                        r.receipt.amount,
+                        deposit.unwrap_or(0)
+                    ),
+                ));
+            } else if valid {
                 to_store.push((
                     i,
                     Some(Checked {
@@ -465,7 +484,6 @@ pub fn warm_cache(channels: &[StoredChannel]) -> HashMap<Pubkey, Entry> {
                         .map(|b| b.receipt.amount)
                         .unwrap_or(0)
                         .max(c.settled_amount),
-                    read_at: Instant::now(),
                 }
             };
             (c.terms.channel, entry)

@@ -43,6 +43,8 @@ pub struct Limits {
     /// Chain lookups of unknown channels in flight at once (each reads all of a request's
     /// unknown channels in one call).
     pub max_lookups: usize,
+    /// An address with no channel behind it is refused this long without looking again.
+    pub unknown_ttl: Duration,
 }
 
 impl Default for Limits {
@@ -52,6 +54,7 @@ impl Default for Limits {
             max_receipts_per_request: 4_096,
             max_connections: 1_024,
             max_lookups: 4,
+            unknown_ttl: Duration::from_secs(10),
         }
     }
 }
