@@ -8,10 +8,7 @@ use crate::{
     errors::ClientError,
     ix::{self, Bounty},
     pda,
-    receipts::{
-        store::{Book, ReceiptStore},
-        to_args,
-    },
+    receipts::{store::Book, to_args},
     Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
@@ -400,9 +397,9 @@ async fn settle_group<C: Chain, S: Book>(
 
 /// Settles, for `channel` or for every channel in `store`, the best stored receipt when it is
 /// above what the chain has settled (and, for a closing channel, before its deadline).
-pub async fn settle<C: Chain>(
+pub async fn settle<C: Chain, S: Book>(
     client: &Client<C>,
-    store: &mut ReceiptStore,
+    store: &mut S,
     channel: Option<Pubkey>,
     tables: &[AddressLookupTableAccount],
 ) -> Result<Vec<SettleRow>, ClientError> {

@@ -465,17 +465,22 @@ async fn a_market_lives_its_life_over_json_rpc() {
     // finalized after a clock warp).
     let demo_started = std::time::Instant::now();
     std::fs::create_dir_all(dir.path().join("demo")).unwrap();
+    // --network: the providers' nodes run on loopback against the validator, and every receipt
+    // travels over HTTP.
     let config = demo::DemoConfig {
         providers: 2,
         buyers: 3,
         rounds: 6,
+        network: true,
         ..Default::default()
     };
-    let report = demo::run_on(
+    let nodes: std::sync::Arc<dyn Chain> = std::sync::Arc::new(RpcChain::new(&net.rpc_url));
+    let report = demo::run_with_nodes(
         chain,
         net.mint.insecure_clone(),
         &config,
         &dir.path().join("demo"),
+        Some(nodes),
     )
     .await
     .unwrap();
@@ -484,7 +489,260 @@ async fn a_market_lives_its_life_over_json_rpc() {
     assert!(report.receipts_signed > 100);
     eprintln!("demo over JSON-RPC in {:?}", demo_started.elapsed());
 
+    // The provider's node over JSON-RPC, killed under load and restarted.
+    node_crash_and_restart(&net.rpc_url, chain, &faucet, &mint, &market, dir.path()).await;
+
     tokio::task::spawn_blocking(move || drop(net))
         .await
         .unwrap();
+}
+
+/// Set in the environment of the child process [`node_child_process`] runs as.
+const NODE_CHILD: &str = "BWX_NODE_CHILD";
+
+/// The provider node the crash test runs as a separate process (this test binary again, this
+/// test only): `BWX_NODE_CHILD` = `url|keypair file|market|store|settle interval (0: none)`.
+/// Prints `READY <url>` once serving, stops on SIGTERM (draining and flushing) and prints its
+/// report. Without the variable (a normal test run) it does nothing: it is a helper, not a test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_child_process() {
+    let Ok(spec) = std::env::var(NODE_CHILD) else {
+        return;
+    };
+    let parts: Vec<&str> = spec.split('|').collect();
+    let [url, key, market, store, interval] = parts[..] else {
+        panic!("{NODE_CHILD}={spec}: expected 5 fields");
+    };
+    let signer = solana_keypair::read_keypair_file(key).unwrap();
+    let market: Pubkey = market.parse().unwrap();
+    let interval: u64 = interval.parse().unwrap();
+    let defaults = bandwidth_cli::node::NodeConfig::new(market);
+    let config = bandwidth_cli::node::NodeConfig {
+        policy_interval: (interval > 0).then(|| std::time::Duration::from_secs(interval)),
+        ..defaults
+    };
+    let stop = bandwidth_cli::commands::watch::shutdown_signal();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut chain = RpcChain::new(url);
+    chain.spinner = false;
+    let node = bandwidth_cli::node::Node::start(
+        std::sync::Arc::new(chain),
+        std::sync::Arc::new(signer),
+        ReceiptStore::open(store).unwrap(),
+        listener,
+        config,
+    )
+    .await
+    .unwrap();
+    println!("READY {}", node.url());
+    stop.await;
+    let (_, report) = node.shutdown().await.unwrap();
+    println!("STOPPED {}", serde_json::to_string(&report).unwrap());
+    std::process::exit(0);
+}
+
+/// Starts the node child; returns it and its URL once it serves.
+fn spawn_node(
+    spec: &str,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::mpsc::Receiver<String>,
+) {
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "node_child_process",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(NODE_CHILD, spec)
+        .stdout(std::process::Stdio::piped())
+        .stderr(match std::env::var_os("BWX_NODE_CHILD_LOG") {
+            Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
+            None => std::process::Stdio::null(),
+        })
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    loop {
+        // Blocking here would hold a worker the validator's tasks may need.
+        let line =
+            tokio::task::block_in_place(|| rx.recv_timeout(std::time::Duration::from_secs(120)))
+                .expect("the node child starts within 2 minutes");
+        // libtest may print "test node_child_process ... " on the same line first.
+        if let Some(at) = line.find("READY ") {
+            return (child, line[at + 6..].trim().to_string(), rx);
+        }
+    }
+}
+
+/// PROTOCOL's promise to a provider, end to end: a node killed (SIGKILL) while four buyers post
+/// receipts has every receipt it acknowledged on disk; restarted on the same store, it takes the
+/// receipts the buyers had no answer for, settles by itself, and the chain pays exactly the
+/// highest acknowledged receipt of every channel. SIGTERM then stops it cleanly (exit 0).
+async fn node_crash_and_restart(
+    url: &str,
+    chain: &RpcChain,
+    faucet: &Rpc<'_>,
+    mint: &Pubkey,
+    market: &Pubkey,
+    dir: &std::path::Path,
+) {
+    use bandwidth_cli::{api::ReceiptResult, receipts::sender::ReceiptSender};
+    let started = std::time::Instant::now();
+    let (p, p_key) = wallet(chain, faucet, mint, 0).await;
+    let args = RegisterProviderArgs {
+        payout: p.payer().pubkey(),
+        min_dispute_window_secs: 3_600,
+        bounty_bps: 500,
+        endpoint: "http://127.0.0.1".into(),
+        region: "eu".into(),
+    };
+    provider::register(&p, market, args, "1").await.unwrap();
+    let key_path = dir.join("node-provider.json");
+    solana_keypair::write_keypair_file(&p_key, &key_path).unwrap();
+    let sessions = SessionKeys::open(dir.join("node-sessions")).unwrap();
+    let mut channels = vec![];
+    for _ in 0..4 {
+        let (b, _) = wallet(chain, faucet, mint, 20 * UNIT).await;
+        buyer::deposit(&b, market, "20", None).await.unwrap();
+        let opened = channel::open(&b, &sessions, market, &p_key.pubkey(), "10", None)
+            .await
+            .unwrap();
+        let ch: Pubkey = opened.channel.parse().unwrap();
+        channels.push((ch, sessions.load(&ch).unwrap()));
+    }
+    let store = dir.join("node.sqlite");
+    let spec = |interval: u64| {
+        format!(
+            "{url}|{}|{market}|{}|{interval}",
+            key_path.display(),
+            store.display()
+        )
+    };
+    let (mut child, node_url, _lines) = spawn_node(&spec(0));
+    let mut sender = ReceiptSender::new(&node_url).unwrap();
+    sender.backoff.retries = 0;
+    // Four buyers post receipts, one per request, until the node dies under them.
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(vec![0u64; channels.len()]));
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(vec![0u64; channels.len()]));
+    let mut tasks = vec![];
+    for (i, (ch, key)) in channels.iter().enumerate() {
+        let (sender, ch, key) = (sender.clone(), *ch, key.insecure_clone());
+        let (acked, sent) = (acked.clone(), sent.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 1..=100_000u64 {
+                let r = bandwidth_cli::receipts::sign_receipt(&key, &ch, n * 10, n << 20);
+                sent.lock().unwrap()[i] = n * 10;
+                match sender.send_one(&r).await {
+                    Ok(ReceiptResult::Accepted { .. }) => acked.lock().unwrap()[i] = n * 10,
+                    Ok(other) => return format!("a valid receipt was refused: {other:?}"),
+                    Err(e) => return e.to_string(), // the node is gone (or failed)
+                }
+            }
+            "sent everything".to_string()
+        }));
+    }
+    // Kill it once it has acknowledged a few hundred receipts (a bounded wait).
+    for _ in 0..6_000 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        if acked.lock().unwrap().iter().all(|a| *a >= 1_000) {
+            break;
+        }
+        if let Some(t) = tasks.iter_mut().find(|t| t.is_finished()) {
+            let why = t.await.unwrap();
+            let _ = child.kill();
+            panic!("a buyer stopped before the node was killed: {why}");
+        }
+    }
+    assert!(
+        acked.lock().unwrap().iter().all(|a| *a >= 1_000),
+        "the node acknowledged 100 receipts per channel within 2 minutes: {:?}",
+        acked.lock().unwrap()
+    );
+    child.kill().unwrap(); // SIGKILL
+    tokio::task::block_in_place(|| child.wait()).unwrap();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    let sent = sent.lock().unwrap().clone();
+    // Zero loss: every acknowledged receipt is on disk (an unanswered one may be too).
+    let on_disk = ReceiptStore::open(&store).unwrap();
+    let mut unanswered_but_stored = 0;
+    for (i, (ch, _)) in channels.iter().enumerate() {
+        let best = on_disk.best_on_disk(ch).unwrap().map(|b| b.0).unwrap_or(0);
+        assert!(
+            best >= acked[i] && best <= sent[i],
+            "channel {i}: acknowledged {}, sent {}, on disk {best}",
+            acked[i],
+            sent[i]
+        );
+        unanswered_but_stored += (best > acked[i]) as u32;
+    }
+    drop(on_disk);
+    let total_acked: u64 = acked.iter().map(|a| a / 10).sum();
+    eprintln!(
+        "node crash: {total_acked} receipts acknowledged before SIGKILL, all on disk; {unanswered_but_stored} channels had an unanswered receipt stored"
+    );
+
+    // Restarted on the same store, settling every second: each buyer sends again the receipt
+    // it had no answer for (stored or duplicate), then the node settles by itself.
+    let (mut child, node_url, lines) = spawn_node(&spec(1));
+    let sender = ReceiptSender::new(&node_url).unwrap();
+    let mut expected = vec![];
+    for (i, (ch, key)) in channels.iter().enumerate() {
+        let n = sent[i] / 10;
+        let r = bandwidth_cli::receipts::sign_receipt(key, ch, n * 10, n << 20);
+        let answer = sender.send_one(&r).await.unwrap();
+        assert!(answer.is_stored(), "{answer:?}");
+        expected.push(sent[i]);
+    }
+    // The highest acknowledged receipt of every channel is now its last one.
+    let mut settled = false;
+    for _ in 0..120 {
+        let mut all = true;
+        for (i, (ch, _)) in channels.iter().enumerate() {
+            let c: Channel = p.require(ch, "channel").await.unwrap();
+            assert!(c.settled <= expected[i], "never more than acknowledged");
+            all &= c.settled == expected[i];
+        }
+        if all {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(settled, "the restarted node settled every channel");
+    // SIGTERM: drain, flush, exit 0.
+    let pid = child.id().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::task::block_in_place(|| child.wait()).unwrap();
+    assert!(exit.success(), "the node exits 0 on SIGTERM: {exit:?}");
+    let report = tokio::task::block_in_place(|| {
+        std::iter::from_fn(|| lines.recv_timeout(std::time::Duration::from_secs(10)).ok())
+            .find_map(|l| l.find("STOPPED ").map(|at| l[at + 8..].to_string()))
+    })
+    .expect("the node reports when it stops");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["unsettled"], 0);
+    eprintln!(
+        "node crash test: {:?} in total; restarted node settled all 4 channels; report {report}",
+        started.elapsed()
+    );
 }

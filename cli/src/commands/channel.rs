@@ -5,7 +5,11 @@ use crate::{
     errors::ClientError,
     ix::{self, ChannelKeys},
     pda,
-    receipts::{sessions::SessionKeys, store::ReceiptStore, to_args},
+    receipts::{
+        sessions::SessionKeys,
+        store::{Book, ReceiptStore},
+        to_args,
+    },
     Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
@@ -187,7 +191,7 @@ pub struct CloseReport {
 /// starts); the provider closes at once, settling the best receipt in `store` first.
 pub async fn close<C: Chain>(
     client: &Client<C>,
-    store: Option<&mut ReceiptStore>,
+    store: Option<&mut dyn Book>,
     channel: &Pubkey,
 ) -> Result<CloseReport, ClientError> {
     let (k, c) = keys(client, channel).await?;

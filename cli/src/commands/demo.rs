@@ -8,6 +8,11 @@
 //! the forced close is finalized after the deadline (clock warp; on a cluster, whose clock
 //! cannot be warped, the provider closes it instead); everyone withdraws and the fees are
 //! swept. Then every balance is checked against what was signed.
+//!
+//! With `--network`, each provider runs its node (`bwx provider serve`'s code) on loopback:
+//! buyers find it at the endpoint of its on-chain Provider account and send every receipt over
+//! HTTP with the SDK's `ReceiptSender`; the node looks each channel up on the chain, verifies
+//! and stores the receipts, and the same final checks must pass.
 use super::{
     buyer, channel, compute, fees, load_market, market, provider, rewards, settle, token_balance,
     ui_amount,
@@ -18,8 +23,9 @@ use crate::{
     pda,
     receipts::{
         meter::{Meter, MeterError},
+        sender::ReceiptSender,
         sessions::SessionKeys,
-        store::{Accepted, ChannelTerms, ReceiptStore},
+        store::{Accepted, Book, ChannelTerms, ReceiptStore, SharedStore},
     },
     tokens, Chain, Client, RpcChain, TxStats,
 };
@@ -34,7 +40,11 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use std::{path::Path, time::Instant};
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 
 #[derive(Clone, Debug)]
 pub struct DemoConfig {
@@ -44,6 +54,8 @@ pub struct DemoConfig {
     /// A buyer signs a new receipt every `interval` bytes.
     pub interval: u64,
     pub seed: u64,
+    /// Providers run their nodes on loopback and receipts travel over HTTP.
+    pub network: bool,
 }
 
 impl Default for DemoConfig {
@@ -54,6 +66,7 @@ impl Default for DemoConfig {
             rounds: 10,
             interval: 2 << 20,
             seed: 7,
+            network: false,
         }
     }
 }
@@ -156,13 +169,36 @@ struct DemoBuyer<'a, C: Chain> {
     provider: usize,
     channel: Pubkey,
     meter: Meter,
+    /// `--network`: to the provider's node, found on-chain.
+    sender: Option<ReceiptSender>,
 }
 
 struct DemoProvider<'a, C: Chain> {
     client: Client<&'a C>,
-    store: ReceiptStore,
+    /// The provider's receipts: its own, or (`--network`) its node's.
+    store: SharedStore,
+    node: Option<crate::node::Node>,
     price: u64,
     received: u64,
+}
+
+impl<C: Chain> DemoProvider<'_, C> {
+    fn store(&self) -> std::sync::MutexGuard<'_, ReceiptStore> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Sends a buyer's receipts to its provider's node; every one must be acknowledged as new.
+async fn post(sender: &ReceiptSender, receipts: &[SignedReceipt]) -> Result<u64, ClientError> {
+    let results = sender.send(receipts).await?;
+    for r in &results {
+        if !matches!(r, crate::api::ReceiptResult::Accepted { .. }) {
+            return Err(ClientError::Invalid(format!(
+                "a valid receipt was refused by the node: {r:?}"
+            )));
+        }
+    }
+    Ok(results.len() as u64)
 }
 
 fn log(step: &str) {
@@ -196,9 +232,10 @@ async fn fund<C: Chain>(faucet: &Client<&C>, wallets: &[Pubkey]) -> Result<(), C
 
 /// The demo on a new embedded chain.
 pub async fn run(config: &DemoConfig, data_dir: &Path) -> Result<DemoReport, ClientError> {
-    let chain = EmbeddedChain::start().await;
+    let chain = Arc::new(EmbeddedChain::start().await);
     let faucet = chain.faucet().insecure_clone();
-    run_on(&chain, faucet, config, data_dir).await
+    let nodes: Arc<dyn Chain> = chain.clone();
+    run_with_nodes(&*chain, faucet, config, data_dir, Some(nodes)).await
 }
 
 /// The demo on `chain`, every wallet funded by `faucet` (which also creates the mint).
@@ -208,6 +245,27 @@ pub async fn run_on<C: DemoChain>(
     config: &DemoConfig,
     data_dir: &Path,
 ) -> Result<DemoReport, ClientError> {
+    run_with_nodes(chain, faucet, config, data_dir, None).await
+}
+
+/// [`run_on`]; with `config.network`, the providers' nodes read `nodes` (the same cluster,
+/// shared with their tasks).
+pub async fn run_with_nodes<C: DemoChain>(
+    chain: &C,
+    faucet: Keypair,
+    config: &DemoConfig,
+    data_dir: &Path,
+    nodes: Option<Arc<dyn Chain>>,
+) -> Result<DemoReport, ClientError> {
+    let nodes = match (config.network, nodes) {
+        (true, Some(n)) => Some(n),
+        (true, None) => {
+            return Err(ClientError::Invalid(
+                "--network needs a chain the providers' nodes can share".into(),
+            ))
+        }
+        (false, _) => None,
+    };
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(config.seed);
     let faucet = Client::new(chain, faucet);
@@ -260,20 +318,53 @@ pub async fn run_on<C: DemoChain>(
     log(&format!("registering {} providers", config.providers));
     let mut providers = vec![];
     for (i, key) in provider_keys.into_iter().enumerate() {
+        let node_key = key.insecure_clone();
         let client = Client::new(chain, key);
         let price = [UNIT * 4 / 5, UNIT, UNIT * 6 / 5][i % 3];
+        // --network: the node listens on loopback, and that is the endpoint buyers find.
+        let listener = match &nodes {
+            Some(_) => Some(tokio::net::TcpListener::bind("127.0.0.1:0").await?),
+            None => None,
+        };
+        let endpoint = match &listener {
+            Some(l) => format!("http://{}", l.local_addr()?),
+            None => format!("https://node-{i}.example.net:4433"),
+        };
         let args = RegisterProviderArgs {
             payout: client.payer().pubkey(),
             min_dispute_window_secs: 3_600,
             bounty_bps: 500,
-            endpoint: format!("https://node-{i}.example.net:4433"),
+            endpoint,
             region: ["eu-west", "us-east", "ap-south"][i % 3].into(),
         };
         provider::register(&client, &market_address, args, &ui_amount(price, DECIMALS)).await?;
-        let store = ReceiptStore::open(data_dir.join(format!("provider-{i}.sqlite")))?;
+        let store: SharedStore = Arc::new(Mutex::new(ReceiptStore::open(
+            data_dir.join(format!("provider-{i}.sqlite")),
+        )?));
+        let node = match (&nodes, listener) {
+            (Some(chain), Some(listener)) => {
+                // Settlement stays with the demo's script; the node takes the receipts.
+                let config = crate::node::NodeConfig {
+                    policy_interval: None,
+                    ..crate::node::NodeConfig::new(market_address)
+                };
+                Some(
+                    crate::node::Node::start_shared(
+                        chain.clone(),
+                        Arc::new(node_key),
+                        store.clone(),
+                        listener,
+                        config,
+                    )
+                    .await?,
+                )
+            }
+            _ => None,
+        };
         providers.push(DemoProvider {
             client,
             store,
+            node,
             price,
             received: 0,
         });
@@ -330,13 +421,19 @@ pub async fn run_on<C: DemoChain>(
         .await?;
         let address: Pubkey = report.channel.parse().expect("channel address");
         let c: Channel = client.require(&address, "channel").await?;
-        // The provider learns the channel's terms from the chain before serving it.
-        providers[p].store.add_channel(ChannelTerms {
-            channel: address,
-            market: market_address,
-            signer: c.receipt_signer,
-            deposit: c.deposit,
-        })?;
+        // The provider learns the channel's terms from the chain before serving it (its node
+        // does that by itself at the first receipt).
+        let sender = if nodes.is_some() {
+            Some(ReceiptSender::for_provider(&client, &provider_key).await?)
+        } else {
+            providers[p].store().add_channel(ChannelTerms {
+                channel: address,
+                market: market_address,
+                signer: c.receipt_signer,
+                deposit: c.deposit,
+            })?;
+            None
+        };
         let meter = Meter::new(
             address,
             sessions.load(&address)?,
@@ -349,11 +446,16 @@ pub async fn run_on<C: DemoChain>(
             provider: p,
             channel: address,
             meter,
+            sender,
         });
     }
 
     // --- traffic ------------------------------------------------------------------------------
-    log("streaming metered traffic; providers store every receipt durably (group commits)");
+    log(if nodes.is_some() {
+        "streaming metered traffic; buyers send every receipt over HTTP to their provider's node"
+    } else {
+        "streaming metered traffic; providers store every receipt durably (group commits)"
+    });
     let forced = 1 % buyers.len();
     let settle_round = config.rounds / 2 - 1;
     let force_round = settle_round + 2;
@@ -365,22 +467,27 @@ pub async fn run_on<C: DemoChain>(
             if i == forced && round > force_round {
                 continue; // this buyer stopped and forced a close
             }
+            let mut outbox = vec![];
             for _ in 0..24 {
                 let chunk = rng.gen_range(1..=16u64) << 20;
                 match b.meter.record(chunk) {
-                    Ok(Some(r)) => inbox[b.provider].push(r),
+                    Ok(Some(r)) => outbox.push(r),
                     Ok(None) => {}
                     Err(MeterError::DepositExhausted { .. }) => {
                         // The meter refused to sign beyond the deposit: top up and go on.
                         channel::top_up(&b.client, &b.channel, "5").await?;
                         let c: Channel = b.client.require(&b.channel, "channel").await?;
                         b.meter.set_deposit(c.deposit);
-                        providers[b.provider].store.add_channel(ChannelTerms {
-                            channel: b.channel,
-                            market: market_address,
-                            signer: c.receipt_signer,
-                            deposit: c.deposit,
-                        })?;
+                        // A node reads the channel again when a receipt is beyond the deposit
+                        // it knew; a store of its own is told.
+                        if b.sender.is_none() {
+                            providers[b.provider].store().add_channel(ChannelTerms {
+                                channel: b.channel,
+                                market: market_address,
+                                signer: c.receipt_signer,
+                                deposit: c.deposit,
+                            })?;
+                        }
                         events.push(format!(
                             "buyer {i}: the meter refused to sign beyond the deposit; the buyer topped up 5 and went on"
                         ));
@@ -389,15 +496,19 @@ pub async fn run_on<C: DemoChain>(
                             .record(chunk)
                             .map_err(|e| ClientError::Invalid(e.to_string()))?
                         {
-                            inbox[b.provider].push(r);
+                            outbox.push(r);
                         }
                     }
                     Err(e) => return Err(ClientError::Invalid(e.to_string())),
                 }
             }
+            match &b.sender {
+                Some(sender) => providers[b.provider].received += post(sender, &outbox).await?,
+                None => inbox[b.provider].extend(outbox),
+            }
         }
         for (p, receipts) in inbox.into_iter().enumerate() {
-            let verdicts = providers[p].store.accept_batch(&receipts)?;
+            let verdicts = providers[p].store().accept_batch(&receipts)?;
             for v in verdicts {
                 match v {
                     Ok(Accepted::New { .. }) => providers[p].received += 1,
@@ -425,9 +536,11 @@ pub async fn run_on<C: DemoChain>(
                 "buyer {forced} forced a close in round {round}; deadline {forced_deadline}"
             ));
             let p = buyers[forced].provider;
-            providers[p]
-                .store
-                .record_closing(&buyers[forced].channel, forced_deadline)?;
+            Book::record_closing(
+                &mut providers[p].store,
+                &buyers[forced].channel,
+                forced_deadline,
+            )?;
         }
         if round == force_round + 1 {
             // Half an hour into the one-hour window (on a cluster: now), the provider settles
@@ -460,12 +573,17 @@ pub async fn run_on<C: DemoChain>(
             .sign_now()
             .map_err(|e| ClientError::Invalid(e.to_string()))?
         {
-            match providers[b.provider].store.accept(&r)? {
-                Ok(Accepted::New { .. }) => providers[b.provider].received += 1,
-                other => {
-                    return Err(ClientError::Invalid(format!(
-                        "a final receipt was refused: {other:?}"
-                    )))
+            if let Some(sender) = &b.sender {
+                providers[b.provider].received += post(sender, &[r]).await?;
+            } else {
+                let verdict = providers[b.provider].store().accept(&r)?;
+                match verdict {
+                    Ok(Accepted::New { .. }) => providers[b.provider].received += 1,
+                    other => {
+                        return Err(ClientError::Invalid(format!(
+                            "a final receipt was refused: {other:?}"
+                        )))
+                    }
                 }
             }
         }
@@ -495,6 +613,24 @@ pub async fn run_on<C: DemoChain>(
     }
     let swept = fees::sweep(&admin, &market_address).await?;
     let ranking = provider::rank(&admin, &market_address).await?;
+    // --network: what each buyer's app reads back from its provider's node is its last receipt;
+    // then the nodes stop (draining, flushing).
+    let mut failing_view = vec![];
+    for (i, b) in buyers.iter().enumerate() {
+        if let Some(sender) = &b.sender {
+            let view = sender.channel(&b.channel).await?;
+            let last = b.meter.last().map(|r| r.receipt.amount).unwrap_or(0);
+            if view.map(|v| v.best_amount.0) != Some(last) {
+                failing_view.push(i);
+            }
+        }
+    }
+    let mut node_reports = vec![];
+    for p in providers.iter_mut() {
+        if let Some(node) = p.node.take() {
+            node_reports.push(node.shutdown().await?.1);
+        }
+    }
 
     // --- the books ----------------------------------------------------------------------------
     let mut checks = vec![];
@@ -664,6 +800,20 @@ pub async fn run_on<C: DemoChain>(
         "every receipt signed was stored by its provider".into(),
         receipts_signed == receipts_stored,
     );
+    if nodes.is_some() {
+        let over_http: u64 = node_reports.iter().map(|r| r.receipts_accepted).sum();
+        check(
+            "every receipt travelled over HTTP and was acknowledged by its provider's node".into(),
+            over_http == receipts_signed && node_reports.iter().all(|r| r.receipts_refused == 0),
+        );
+        check(
+            folded(
+                "every buyer's last receipt is what its provider's node holds (GET /v1/channels)",
+                &failing_view,
+            ),
+            failing_view.is_empty(),
+        );
+    }
 
     let mut buyers_stats = TxStats::default();
     for b in &buyers {
@@ -751,6 +901,9 @@ pub struct Args {
     pub rounds: usize,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Run each provider's node on loopback: receipts travel over HTTP.
+    #[arg(long)]
+    pub network: bool,
 }
 
 /// `bwx demo`: the whole market on a throw-away embedded chain — or, with `-u`, on that
@@ -761,6 +914,7 @@ pub async fn execute(args: &Args, ctx: &crate::context::Ctx) -> Result<bool, Cli
         providers: args.providers.max(1),
         rounds: args.rounds.max(4),
         seed: args.seed,
+        network: args.network,
         ..Default::default()
     };
     let dir = tempfile::tempdir()?;
@@ -771,7 +925,8 @@ pub async fn execute(args: &Args, ctx: &crate::context::Ctx) -> Result<bool, Cli
         );
         let mut chain = ctx.chain();
         chain.spinner = false;
-        run_on(&chain, ctx.signer()?, &config, dir.path()).await?
+        let nodes: Arc<dyn Chain> = Arc::new(ctx.chain());
+        run_with_nodes(&chain, ctx.signer()?, &config, dir.path(), Some(nodes)).await?
     } else {
         eprintln!(
             "bwx demo: embedded chain, {} providers, {} buyers",

@@ -165,6 +165,18 @@ impl Node {
         listener: tokio::net::TcpListener,
         config: NodeConfig,
     ) -> Result<Node, ClientError> {
+        Self::start_shared(chain, signer, Arc::new(Mutex::new(store)), listener, config).await
+    }
+
+    /// [`start`](Self::start) with a store shared with the caller (the demo settles and closes
+    /// channels itself while the node takes receipts).
+    pub async fn start_shared(
+        chain: Arc<dyn Chain>,
+        signer: SharedSigner,
+        shared_store: SharedStore,
+        listener: tokio::net::TcpListener,
+        config: NodeConfig,
+    ) -> Result<Node, ClientError> {
         let reader = Client::read_only(chain.clone());
         let market = load_market(&reader, &config.market).await?;
         let authority = signer.pubkey();
@@ -199,8 +211,7 @@ impl Node {
             max_receipts_per_request: config.limits.max_receipts_per_request,
         };
         let metrics = Arc::new(Metrics::default());
-        let cache = ingest::warm_cache(&store.channels());
-        let shared_store: SharedStore = Arc::new(Mutex::new(store));
+        let cache = ingest::warm_cache(&Book::channels(&shared_store));
         let committer = GroupCommitter::start_shared(shared_store.clone(), config.commit_batch);
         let shared = Arc::new(Shared {
             market: market.clone(),
