@@ -8,6 +8,7 @@ use anchor_lang::prelude::Pubkey;
 use bandwidth_client::receipts::{
     sign_receipt,
     store::{ChannelTerms, GroupCommitter, ReceiptStore},
+    verify::{self, PreparedSigner},
 };
 use bandwidth_settlement::receipt::SignedReceipt;
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -63,6 +64,22 @@ fn main() {
         n,
         t.elapsed(),
     );
+
+    // The node's verifier: the program's verdict, in batches (one core).
+    let prepared = PreparedSigner::new(&signer.pubkey());
+    let items: Vec<(SignedReceipt, PreparedSigner)> =
+        receipts.iter().map(|r| (*r, prepared)).collect();
+    for size in [64usize, 256] {
+        let t = Instant::now();
+        for chunk in items.chunks(size) {
+            assert!(verify::verify_batch(chunk).iter().all(|v| *v));
+        }
+        row(
+            &format!("verify: exact batches of {size} (the node's verifier)"),
+            n,
+            t.elapsed(),
+        );
+    }
 
     let terms = ChannelTerms {
         channel,

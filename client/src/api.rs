@@ -107,7 +107,7 @@ pub fn parse_json_receipt(v: &serde_json::Value) -> Result<SignedReceipt, String
 
 /// Splits a binary body into receipts; `Err` when it is not a whole number of them.
 pub fn split_binary(body: &[u8]) -> Result<Vec<Result<SignedReceipt, String>>, String> {
-    if body.len() % SIGNED_RECEIPT_LEN != 0 {
+    if !body.len().is_multiple_of(SIGNED_RECEIPT_LEN) {
         return Err(format!(
             "the body is {} bytes: not a whole number of {SIGNED_RECEIPT_LEN}-byte receipts",
             body.len()

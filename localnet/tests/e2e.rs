@@ -577,9 +577,16 @@ fn spawn_node(
     });
     loop {
         // Blocking here would hold a worker the validator's tasks may need.
-        let line =
-            tokio::task::block_in_place(|| rx.recv_timeout(std::time::Duration::from_secs(120)))
-                .expect("the node child starts within 2 minutes");
+        let line = match tokio::task::block_in_place(|| {
+            rx.recv_timeout(std::time::Duration::from_secs(120))
+        }) {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the node child did not start within 2 minutes: {e}");
+            }
+        };
         // libtest may print "test node_child_process ... " on the same line first.
         if let Some(at) = line.find("READY ") {
             return (child, line[at + 6..].trim().to_string(), rx);

@@ -178,7 +178,7 @@ pub fn all_torsion_free(points: &[EdwardsPoint]) -> bool {
     for m in masks.iter_mut() {
         *m = rng.next_u64();
     }
-    debug_assert!(TORSION_ROUNDS <= 64);
+    const { assert!(TORSION_ROUNDS <= 64, "one bit of a u64 mask per round") };
     (0..TORSION_ROUNDS).all(|round| {
         let mut sum = EdwardsPoint::identity();
         for (p, m) in points.iter().zip(&masks) {
