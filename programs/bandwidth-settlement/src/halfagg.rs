@@ -8,6 +8,8 @@
 //! (the `sol_curve_multiscalar_mul` syscall on-chain, curve25519-dalek natively).
 use crate::receipt::{is_canonical_encoding, MESSAGE_LEN, SMALL_ORDER};
 use curve25519_dalek::scalar::Scalar;
+// solana-curve25519 3.x marks its API deprecated ahead of an "unstable API" gate in 4.x.
+#[allow(deprecated)]
 use solana_curve25519::{edwards::PodEdwardsPoint, scalar::PodScalar};
 
 /// Domain separation of the batch transcript.
