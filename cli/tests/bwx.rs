@@ -165,3 +165,66 @@ fn read_only_commands_need_no_signer_and_exit_codes_are_documented() {
     assert_eq!(code, 1);
     assert!(err.contains("hardware-wallet"), "{err}");
 }
+
+/// `bwx provider serve` refuses what it cannot run, before anything else: no market, a config
+/// file with an unknown key or a bad value; a cluster that cannot be reached stops it with
+/// exit 1 and a message (nothing to serve without the provider's account).
+#[test]
+fn provider_serve_says_what_is_missing() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let (code, _, err) = bwx(h, &["provider", "serve"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("which market?"), "{err}");
+    let config = h.join("node.yml");
+    std::fs::write(
+        &config,
+        "market: So11111111111111111111111111111111111111112\nlisten_on: x\n",
+    )
+    .unwrap();
+    let (code, _, err) = bwx(
+        h,
+        &[
+            "provider",
+            "serve",
+            "--node-config",
+            config.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown field `listen_on`"), "{err}");
+    std::fs::write(&config, "market: not-an-address\n").unwrap();
+    let (code, _, err) = bwx(
+        h,
+        &[
+            "provider",
+            "serve",
+            "--node-config",
+            config.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("is not an address"), "{err}");
+    // From the file, with a signer, against nothing: the cluster cannot be reached.
+    let (key, _) = keypair_file(h, "id.json", 3);
+    std::fs::write(
+        &config,
+        "market: So11111111111111111111111111111111111111112\n",
+    )
+    .unwrap();
+    let (code, _, err) = bwx(
+        h,
+        &[
+            "-u",
+            "http://127.0.0.1:1",
+            "-k",
+            &key,
+            "provider",
+            "serve",
+            "--node-config",
+            config.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot reach the cluster"), "{err}");
+}

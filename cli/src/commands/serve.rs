@@ -11,13 +11,15 @@ use bandwidth_client::watcher::WatchPolicy;
 use serde::Deserialize;
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
-/// Every option can also be set in a YAML file (`--config`, keys as the long flags with
+/// Every option can also be set in a YAML file (`--node-config`; `-C/--config` stays the Solana
+/// CLI config), keys as the long flags with
 /// underscores: `market`, `listen`, `settle_interval`, ...); a flag wins over the file.
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
     /// YAML file with the node's settings.
+    // Not `config`: that id is the global -C/--config.
     #[arg(long)]
-    pub config: Option<PathBuf>,
+    pub node_config: Option<PathBuf>,
     /// The market to serve.
     #[arg(long)]
     pub market: Option<Pubkey>,
@@ -98,7 +100,7 @@ fn key(what: &str, text: Option<String>) -> Result<Option<Pubkey>, ClientError> 
 
 /// The flags over the file.
 fn merge(args: &Args) -> Result<Args, ClientError> {
-    let file: File = match &args.config {
+    let file: File = match &args.node_config {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 ClientError::Invalid(format!(
@@ -112,7 +114,7 @@ fn merge(args: &Args) -> Result<Args, ClientError> {
         None => File::default(),
     };
     Ok(Args {
-        config: None,
+        node_config: None,
         market: args.market.or(key("market", file.market)?),
         listen: args.listen.clone().or(file.listen),
         store: args.store.clone().or(file.store),
@@ -146,7 +148,7 @@ pub async fn node_config<C: Chain>(
     a: &Args,
 ) -> Result<NodeConfig, ClientError> {
     let market = a.market.ok_or_else(|| {
-        ClientError::Invalid("which market? pass --market (or market: in --config)".into())
+        ClientError::Invalid("which market? pass --market (or market: in --node-config)".into())
     })?;
     let m = load_market(client, &market).await?;
     let defaults = NodeConfig::new(market);
@@ -177,6 +179,7 @@ pub async fn node_config<C: Chain>(
         verify_threads: a.verify_threads.unwrap_or(defaults.verify_threads),
         commit_batch: defaults.commit_batch,
         batch_verify: true,
+        priority_fee: defaults.priority_fee,
         policy: PolicyConfig {
             watch: WatchPolicy {
                 margin_secs: a.margin.unwrap_or(120),
@@ -194,6 +197,11 @@ pub async fn node_config<C: Chain>(
 
 pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
     let a = merge(args)?;
+    if a.market.is_none() {
+        return Err(ClientError::Invalid(
+            "which market? pass --market (or market: in --node-config)".into(),
+        ));
+    }
     let filter = a.log.clone().unwrap_or_else(|| "info".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -204,8 +212,11 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
         .with_writer(std::io::stderr)
         .try_init();
     let stop = super::watch::shutdown_signal();
-    let client = ctx.client()?;
-    let config = node_config(&client, &a).await?;
+    // The signer is loaded once (a prompt:// signer asks once).
+    let signer: bandwidth_client::client::SharedSigner = Arc::new(ctx.signer()?);
+    let client = crate::Client::with_signer(ctx.chain(), Some(signer.clone()));
+    let mut config = node_config(&client, &a).await?;
+    config.priority_fee = ctx.priority_fee;
     let listen = a.listen.clone().unwrap_or_else(|| "127.0.0.1:8900".into());
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -214,8 +225,10 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
         Some(path) => crate::receipts::store::ReceiptStore::open(path)?,
         None => ctx.store()?,
     };
-    let signer: bandwidth_client::client::SharedSigner = Arc::new(ctx.signer()?);
-    let chain: Arc<dyn Chain> = Arc::new(ctx.chain());
+    // A service writes logs, not a terminal spinner.
+    let mut rpc = ctx.chain();
+    rpc.spinner = false;
+    let chain: Arc<dyn Chain> = Arc::new(rpc);
     let node = Node::start(chain, signer, store, listener, config).await?;
     eprintln!("bwx provider serve: listening on {}", node.url());
     stop.await;

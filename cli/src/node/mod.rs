@@ -69,6 +69,8 @@ pub struct NodeConfig {
     pub commit_batch: usize,
     /// Verify signatures in batches (default); `false`: one at a time, for comparison.
     pub batch_verify: bool,
+    /// The priority fee of the node's transactions (settlements, withdrawals, claims).
+    pub priority_fee: bandwidth_client::client::PriorityFee,
     pub policy: policy::PolicyConfig,
     /// Seconds between settlement policy rounds; `None`: rounds only when asked
     /// ([`Node::policy_round`], tests).
@@ -85,6 +87,7 @@ impl NodeConfig {
                 .unwrap_or(2),
             commit_batch: 8_192,
             batch_verify: true,
+            priority_fee: bandwidth_client::client::PriorityFee::Fixed(0),
             policy: policy::PolicyConfig::default(),
             policy_interval: Some(Duration::from_secs(10)),
         }
@@ -232,14 +235,11 @@ impl Node {
             lookups: tokio::sync::Semaphore::new(config.limits.max_lookups.max(1)),
             shutting_down: AtomicBool::new(false),
         });
-        let runner = policy::PolicyRunner::new(
-            Client::with_signer(chain, Some(signer)),
-            shared_store,
-            market,
-            config.policy.clone(),
-            metrics,
-        )
-        .await?;
+        let mut payer = Client::with_signer(chain, Some(signer));
+        payer.priority_fee = config.priority_fee;
+        let runner =
+            policy::PolicyRunner::new(payer, shared_store, market, config.policy.clone(), metrics)
+                .await?;
         let runner = Arc::new(tokio::sync::Mutex::new(runner));
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
