@@ -487,3 +487,41 @@ async fn a_stopped_node_has_every_acknowledged_receipt_and_a_restart_resumes_set
     assert_eq!(metric(&node.metrics(), "bwx_channel_lookups_total"), 0);
     node.shutdown().await.unwrap();
 }
+
+/// A forced close: receipts are taken until the deadline (the provider can still settle them),
+/// refused after it once a settlement round has seen the deadline pass.
+#[tokio::test]
+async fn receipts_after_a_close_deadline_are_refused() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let me = s.provider.payer().pubkey();
+    let (b, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
+    let node = start(&w, &s, &s.dir.path().join("d.sqlite"), manual(s.market)).await;
+    let sender = ReceiptSender::new(&node.url()).unwrap();
+    let r = sign_receipt(&key, &ch, UNIT, 1 << 30);
+    assert!(matches!(
+        sender.send_one(&r).await.unwrap(),
+        ReceiptResult::Accepted { .. }
+    ));
+    channel::close(&b, None, &ch).await.unwrap(); // the buyer forces a close
+                                                  // The round settles the closing channel at once; receipts are still worth taking.
+    let report = node.policy_round().await.unwrap();
+    assert_eq!(report.settlements[0].outcome, "settled");
+    let r = sign_receipt(&key, &ch, 2 * UNIT, 2 << 30);
+    assert!(matches!(
+        sender.send_one(&r).await.unwrap(),
+        ReceiptResult::Accepted { .. }
+    ));
+    // Past the deadline (the dispute window is 3,600 s), after a round: refused.
+    w.chain.advance_time(3_601).await.unwrap();
+    let report = node.policy_round().await.unwrap();
+    assert_eq!(report.settlements[0].outcome, "deadline passed");
+    let r = sign_receipt(&key, &ch, 3 * UNIT, 3 << 30);
+    assert_eq!(
+        reason(&sender.send_one(&r).await.unwrap()),
+        Some(Refusal::ChannelClosed)
+    );
+    let c: Channel = s.provider.require(&ch, "channel").await.unwrap();
+    assert_eq!(c.settled, UNIT, "nothing is submitted after the deadline");
+    node.shutdown().await.unwrap();
+}

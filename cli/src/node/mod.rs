@@ -237,9 +237,15 @@ impl Node {
         });
         let mut payer = Client::with_signer(chain, Some(signer));
         payer.priority_fee = config.priority_fee;
-        let runner =
-            policy::PolicyRunner::new(payer, shared_store, market, config.policy.clone(), metrics)
-                .await?;
+        let runner = policy::PolicyRunner::new(
+            payer,
+            shared_store,
+            market,
+            config.policy.clone(),
+            metrics,
+            Some(shared.clone()),
+        )
+        .await?;
         let runner = Arc::new(tokio::sync::Mutex::new(runner));
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -9,7 +9,7 @@ use bandwidth_client::{
     ix, lookup,
     market::{compute, ensure_token_account, MarketInfo},
     pda,
-    receipts::store::SharedStore,
+    receipts::store::{Book, SharedStore},
     settlement::SettleRow,
     watcher::{WatchPolicy, Watcher},
 };
@@ -60,6 +60,9 @@ pub struct PolicyRunner {
     market: MarketInfo,
     config: PolicyConfig,
     metrics: Arc<Metrics>,
+    /// The node's channel cache: channels found closed or past their deadline in a round are
+    /// refused from then on, without waiting for the store's judgement.
+    node: Option<Arc<super::Shared>>,
 }
 
 impl PolicyRunner {
@@ -69,6 +72,7 @@ impl PolicyRunner {
         market: MarketInfo,
         config: PolicyConfig,
         metrics: Arc<Metrics>,
+        node: Option<Arc<super::Shared>>,
     ) -> Result<PolicyRunner, ClientError> {
         let tables = match &config.lookup_table {
             Some(t) => vec![lookup::fetch_active(&client.chain, t).await?],
@@ -85,6 +89,7 @@ impl PolicyRunner {
             market,
             config,
             metrics,
+            node,
         })
     }
 
@@ -116,12 +121,48 @@ impl PolicyRunner {
             settlements: rows,
             ..PolicyReport::default()
         };
+        if let Err(e) = self.close_in_cache().await {
+            report.errors.push(e.to_string());
+        }
         if let Err(e) = self.treasury(&mut report).await {
             self.metrics.rpc_errors.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(error = %e, "treasury step failed; retried next round");
             report.errors.push(e.to_string());
         }
         Ok(report)
+    }
+
+    /// Channels the round found closed, or closing past their deadline, are refused by the
+    /// node from now on: a receipt for them could never be settled.
+    async fn close_in_cache(&self) -> Result<(), ClientError> {
+        let Some(node) = &self.node else {
+            return Ok(());
+        };
+        let now = self.watcher.client.chain.clock().await?.unix_timestamp;
+        let done: Vec<(Pubkey, &'static str)> = Book::channels(&self.watcher.store)
+            .into_iter()
+            .filter_map(|c| {
+                if c.closed {
+                    Some((c.terms.channel, "is closed"))
+                } else if c.close_deadline.is_some_and(|d| now >= d) {
+                    Some((c.terms.channel, "is past its close deadline"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut cache = node.cache.write().unwrap_or_else(|p| p.into_inner());
+        for (channel, why) in done {
+            cache.insert(
+                channel,
+                super::ingest::Entry::Refuse {
+                    reason: bandwidth_client::api::Refusal::ChannelClosed,
+                    message: format!("channel {channel} {why}: nothing more can be settled"),
+                    until: None,
+                },
+            );
+        }
+        Ok(())
     }
 
     async fn treasury(&self, report: &mut PolicyReport) -> Result<(), ClientError> {
