@@ -69,6 +69,41 @@ impl World {
     }
 }
 
+/// A market with one registered provider (price 1 per GiB), and a place for its files.
+pub struct Served<'a> {
+    pub market: Pubkey,
+    pub provider: Client<&'a EmbeddedChain>,
+    pub provider_key: Keypair,
+    pub sessions: bandwidth_cli::receipts::sessions::SessionKeys,
+    pub dir: tempfile::TempDir,
+}
+
+impl World {
+    pub async fn served(&self) -> Served<'_> {
+        let dir = tempfile::tempdir().unwrap();
+        let (_admin, market) = self.market().await;
+        let (p, provider_key) = self.wallet_with_key(0).await;
+        bandwidth_cli::commands::provider::register(
+            &p,
+            &market,
+            provider_args(p.payer().pubkey()),
+            "1",
+        )
+        .await
+        .unwrap();
+        Served {
+            market,
+            provider: p,
+            provider_key,
+            sessions: bandwidth_cli::receipts::sessions::SessionKeys::open(
+                dir.path().join("sessions"),
+            )
+            .unwrap(),
+            dir,
+        }
+    }
+}
+
 pub fn market_args() -> CreateMarketArgs {
     CreateMarketArgs {
         fee_bps: 250,

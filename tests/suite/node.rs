@@ -26,30 +26,6 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::{path::Path, sync::Arc};
 
-struct Setup<'a> {
-    market: Pubkey,
-    provider: Client<&'a EmbeddedChain>,
-    provider_key: Keypair,
-    sessions: SessionKeys,
-    dir: tempfile::TempDir,
-}
-
-async fn setup(w: &World) -> Setup<'_> {
-    let dir = tempfile::tempdir().unwrap();
-    let (_admin, market) = w.market().await;
-    let (p, provider_key) = w.wallet_with_key(0).await;
-    provider::register(&p, &market, provider_args(p.payer().pubkey()), "1")
-        .await
-        .unwrap();
-    Setup {
-        market,
-        provider: p,
-        provider_key,
-        sessions: SessionKeys::open(dir.path().join("sessions")).unwrap(),
-        dir,
-    }
-}
-
 /// A buyer with a channel of `deposit` tokens to `provider` in `market`.
 async fn open<'a>(
     w: &'a World,
@@ -68,7 +44,7 @@ async fn open<'a>(
     (b, address, key)
 }
 
-async fn start(w: &World, s: &Setup<'_>, store: &Path, config: NodeConfig) -> Node {
+async fn start(w: &World, s: &Served<'_>, store: &Path, config: NodeConfig) -> Node {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let chain: Arc<dyn Chain> = w.chain.clone();
     Node::start(
@@ -112,7 +88,7 @@ fn metric(page: &str, line_start: &str) -> u64 {
 #[tokio::test]
 async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     let w = World::new().await;
-    let s = setup(&w).await;
+    let s = w.served().await;
     let me = s.provider.payer().pubkey();
     let (a, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
     // A channel to another provider, and one in another market.
@@ -344,7 +320,7 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
 #[tokio::test]
 async fn the_policy_settles_withdraws_to_the_payout_wallet_and_claims_rewards() {
     let w = World::new().await;
-    let s = setup(&w).await;
+    let s = w.served().await;
     let me = s.provider.payer().pubkey();
     // A market we administer, with rewards: 1 reward token per GiB paid at least 0.5 per
     // GiB, vesting at once.
@@ -422,7 +398,7 @@ async fn the_policy_settles_withdraws_to_the_payout_wallet_and_claims_rewards() 
 #[tokio::test]
 async fn a_stopped_node_has_every_acknowledged_receipt_and_a_restart_resumes_settling() {
     let w = World::new().await;
-    let s = setup(&w).await;
+    let s = w.served().await;
     let me = s.provider.payer().pubkey();
     let mut channels = vec![];
     for _ in 0..4 {
@@ -493,7 +469,7 @@ async fn a_stopped_node_has_every_acknowledged_receipt_and_a_restart_resumes_set
 #[tokio::test]
 async fn receipts_after_a_close_deadline_are_refused() {
     let w = World::new().await;
-    let s = setup(&w).await;
+    let s = w.served().await;
     let me = s.provider.payer().pubkey();
     let (b, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
     let node = start(&w, &s, &s.dir.path().join("d.sqlite"), manual(s.market)).await;

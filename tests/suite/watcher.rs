@@ -6,10 +6,9 @@ use crate::cli_common::*;
 use anchor_lang::prelude::Pubkey;
 use bandwidth_cli::{chain::Sent, errors::ClientError, settlement::Retry};
 use bandwidth_cli::{
-    commands::{buyer, channel, provider},
+    commands::{buyer, channel},
     pda,
     receipts::{
-        sessions::SessionKeys,
         sign_receipt,
         store::{ChannelTerms, ReceiptStore},
     },
@@ -19,36 +18,15 @@ use bandwidth_cli::{
 };
 use bandwidth_settlement::state::{Channel, ProviderMarket};
 use solana_account::Account;
-use solana_keypair::Keypair;
 use solana_transaction::versioned::VersionedTransaction;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-struct Market<'a> {
-    market: Pubkey,
-    provider: Client<&'a EmbeddedChain>,
-    provider_key: Keypair,
-    sessions: SessionKeys,
-    _dir: tempfile::TempDir,
-}
-
-async fn market(w: &World) -> Market<'_> {
-    let dir = tempfile::tempdir().unwrap();
-    let (_admin, market) = w.market().await;
-    let (p, provider_key) = w.wallet_with_key(0).await;
-    provider::register(&p, &market, provider_args(p.payer().pubkey()), "1")
-        .await
-        .unwrap();
-    Market {
-        market,
-        provider: p,
-        provider_key,
-        sessions: SessionKeys::open(dir.path().join("sessions")).unwrap(),
-        _dir: dir,
-    }
+async fn market(w: &World) -> Served<'_> {
+    w.served().await
 }
 
 /// A buyer with a 10-token channel to the market's provider.
-async fn channel<'a>(w: &'a World, m: &Market<'a>) -> (Client<&'a EmbeddedChain>, Pubkey, Channel) {
+async fn channel<'a>(w: &'a World, m: &Served<'a>) -> (Client<&'a EmbeddedChain>, Pubkey, Channel) {
     let b = w.wallet(20 * UNIT).await;
     buyer::deposit(&b, &m.market, "20", None).await.unwrap();
     let opened = channel::open(
@@ -418,7 +396,7 @@ impl Chain for Flaky<'_> {
 /// The provider's watcher over a flaky cluster: two attempts per call, no backoff.
 fn flaky_watcher<'a>(
     flaky: &'a Flaky<'a>,
-    m: &Market<'_>,
+    m: &Served<'_>,
     store: ReceiptStore,
 ) -> Watcher<&'a Flaky<'a>> {
     Watcher {

@@ -50,29 +50,16 @@ fn refused(channel: Option<&Pubkey>, reason: Refusal, message: String) -> Receip
 }
 
 /// The cache entry for a channel as the chain has it (`None`: no account there).
-fn classify(
-    shared: &Shared,
-    address: &Pubkey,
-    account: Option<&solana_account::Account>,
-    now: i64,
-) -> Entry {
-    let unknown = |message: String| Entry::Refuse {
-        reason: Refusal::UnknownChannel,
-        message,
-        until: Some(Instant::now() + shared.limits.unknown_ttl),
-    };
-    let Some(account) = account else {
-        return unknown(format!(
-            "no channel {address} on-chain (closed, or not opened yet): open it first"
-        ));
-    };
-    if account.owner != bandwidth_settlement::ID {
-        return unknown(format!(
-            "{address} is not an account of the settlement program"
-        ));
-    }
-    let Ok(c) = Channel::try_deserialize(&mut account.data.as_slice()) else {
-        return unknown(format!("{address} is not a channel"));
+fn classify(shared: &Shared, address: &Pubkey, found: &Result<Channel, String>, now: i64) -> Entry {
+    let c = match found {
+        Ok(c) => c,
+        Err(message) => {
+            return Entry::Refuse {
+                reason: Refusal::UnknownChannel,
+                message: message.clone(),
+                until: Some(Instant::now() + shared.limits.unknown_ttl),
+            }
+        }
     };
     if c.market != shared.market.address {
         return Entry::Refuse {
@@ -108,6 +95,20 @@ fn classify(
     }
 }
 
+/// The channel at `address`, or why there is none.
+fn decode(address: &Pubkey, account: Option<&solana_account::Account>) -> Result<Channel, String> {
+    let account = account.ok_or_else(|| {
+        format!("no channel {address} on-chain (closed, or not opened yet): open it first")
+    })?;
+    if account.owner != bandwidth_settlement::ID {
+        return Err(format!(
+            "{address} is not an account of the settlement program"
+        ));
+    }
+    Channel::try_deserialize(&mut account.data.as_slice())
+        .map_err(|_| format!("{address} is not a channel"))
+}
+
 /// Reads `addresses` from the chain (one call), records the served ones in the store and
 /// caches every answer. A failed read caches nothing: those receipts are refused as
 /// `unknown_channel` with a message to retry.
@@ -124,10 +125,14 @@ async fn look_up(shared: &Shared, addresses: &[Pubkey]) -> Result<(), String> {
             return Err(e.to_string());
         }
     };
-    let closing = accounts.iter().flatten().any(|a| {
-        Channel::try_deserialize(&mut a.data.as_slice())
-            .is_ok_and(|c| c.state == ChannelState::Closing)
-    });
+    let found: Vec<Result<Channel, String>> = addresses
+        .iter()
+        .zip(&accounts)
+        .map(|(address, account)| decode(address, account.as_ref()))
+        .collect();
+    let closing = found
+        .iter()
+        .any(|c| c.as_ref().is_ok_and(|c| c.state == ChannelState::Closing));
     let now = if closing {
         match shared.reader.chain.clock().await {
             Ok(c) => c.unix_timestamp,
@@ -142,16 +147,15 @@ async fn look_up(shared: &Shared, addresses: &[Pubkey]) -> Result<(), String> {
     let mut entries = Vec::with_capacity(addresses.len());
     let mut terms = vec![];
     let mut settled = vec![];
-    for (address, account) in addresses.iter().zip(&accounts) {
-        let entry = classify(shared, address, account.as_ref(), now);
+    for (address, found) in addresses.iter().zip(&found) {
+        let entry = classify(shared, address, found, now);
         if let (
             Entry::Serve {
                 signer, deposit, ..
             },
-            Some(account),
-        ) = (&entry, account)
+            Ok(c),
+        ) = (&entry, found)
         {
-            let c = Channel::try_deserialize(&mut account.data.as_slice()).expect("classified");
             terms.push(ChannelTerms {
                 channel: *address,
                 market: c.market,
@@ -220,11 +224,7 @@ pub async fn ingest(
     let mut unknown: HashSet<Pubkey> = HashSet::new();
     let now = Instant::now();
     for _pass in 0..2 {
-        let cache = shared
-            .cache
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone_for(&parsed);
+        let cache = entries_for(shared, &parsed);
         for (i, p) in parsed.iter().enumerate() {
             if results[i].is_some() {
                 continue;
@@ -279,11 +279,7 @@ pub async fn ingest(
         }
     }
     // Pass 2: signatures, for the receipts that could become a new best.
-    let cache = shared
-        .cache
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone_for(&parsed);
+    let mut cache = entries_for(shared, &parsed);
     let mut to_verify = vec![];
     let mut to_store = vec![];
     for (i, p) in parsed.iter().enumerate() {
@@ -332,28 +328,16 @@ pub async fn ingest(
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let deposits: HashMap<Pubkey, u64> = if beyond.is_empty() {
-            HashMap::new()
-        } else {
+        if !beyond.is_empty() {
+            // A failed read leaves the deposit as known: those receipts are refused below.
             let _ = look_up(shared, &beyond).await;
-            let cache = shared.cache.read().unwrap_or_else(|p| p.into_inner());
-            beyond
-                .iter()
-                .map(|c| match cache.get(c) {
-                    Some(Entry::Serve { deposit, .. }) => (*c, *deposit),
-                    _ => (*c, 0),
-                })
-                .collect()
-        };
+            cache = entries_for(shared, &parsed);
+        }
         for ((i, r, signer), valid) in to_verify.into_iter().zip(verdicts) {
-            let deposit =
-                deposits
-                    .get(&r.receipt.channel)
-                    .copied()
-                    .or(match cache.get(&r.receipt.channel) {
-                        Some(Entry::Serve { deposit, .. }) => Some(*deposit),
-                        _ => None,
-                    });
+            let deposit = match cache.get(&r.receipt.channel) {
+                Some(Entry::Serve { deposit, .. }) => Some(*deposit),
+                _ => None,
+            };
             if valid && deposit.is_some_and(|d| r.receipt.amount > d) {
                 results[i] = Some(refused(
                     Some(&r.receipt.channel),
@@ -448,21 +432,20 @@ fn count(metrics: &Metrics, results: &[ReceiptResult]) {
 
 /// The entries a request needs, copied out of the cache so that no lock is held across an
 /// await.
-pub trait CloneFor {
-    fn clone_for(&self, parsed: &[Result<SignedReceipt, String>]) -> HashMap<Pubkey, Entry>;
-}
-
-impl CloneFor for HashMap<Pubkey, Entry> {
-    fn clone_for(&self, parsed: &[Result<SignedReceipt, String>]) -> HashMap<Pubkey, Entry> {
-        parsed
-            .iter()
-            .flatten()
-            .filter_map(|r| {
-                self.get(&r.receipt.channel)
-                    .map(|e| (r.receipt.channel, e.clone()))
-            })
-            .collect()
-    }
+fn entries_for(
+    shared: &Shared,
+    parsed: &[Result<SignedReceipt, String>],
+) -> HashMap<Pubkey, Entry> {
+    let cache = shared.cache.read().unwrap_or_else(|p| p.into_inner());
+    parsed
+        .iter()
+        .flatten()
+        .filter_map(|r| {
+            cache
+                .get(&r.receipt.channel)
+                .map(|e| (r.receipt.channel, e.clone()))
+        })
+        .collect()
 }
 
 /// The cache entries of the channels in the store when the node starts: nothing is looked up

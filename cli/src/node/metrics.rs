@@ -55,18 +55,41 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
             );
         };
-        counter(
-            &mut out,
-            "bwx_receipts_accepted_total",
-            "Receipts stored as their channel's new best.",
-            get(&self.accepted),
-        );
-        counter(
-            &mut out,
-            "bwx_receipts_duplicate_total",
-            "Receipts identical to the one already stored.",
-            get(&self.duplicates),
-        );
+        let counters: [(&str, &str, &AtomicU64); 6] = [
+            (
+                "bwx_receipts_accepted_total",
+                "Receipts stored as their channel's new best.",
+                &self.accepted,
+            ),
+            (
+                "bwx_receipts_duplicate_total",
+                "Receipts identical to the one already stored.",
+                &self.duplicates,
+            ),
+            (
+                "bwx_http_receipt_requests_total",
+                "POST /v1/receipts requests.",
+                &self.requests,
+            ),
+            (
+                "bwx_http_receipt_requests_refused_total",
+                "POST /v1/receipts requests refused as a whole.",
+                &self.requests_refused,
+            ),
+            (
+                "bwx_channel_lookups_total",
+                "Channels read from the chain (each at most once, then cached).",
+                &self.channel_lookups,
+            ),
+            (
+                "bwx_rpc_errors_total",
+                "Calls to the cluster that failed.",
+                &self.rpc_errors,
+            ),
+        ];
+        for (name, help, value) in counters {
+            counter(&mut out, name, help, get(value));
+        }
         let _ = writeln!(
             out,
             "# HELP bwx_receipts_refused_total Receipts refused, by reason.\n# TYPE bwx_receipts_refused_total counter"
@@ -79,78 +102,51 @@ impl Metrics {
                 get(&self.refused[i])
             );
         }
-        counter(
-            &mut out,
-            "bwx_http_receipt_requests_total",
-            "POST /v1/receipts requests.",
-            get(&self.requests),
-        );
-        counter(
-            &mut out,
-            "bwx_http_receipt_requests_refused_total",
-            "POST /v1/receipts requests refused as a whole.",
-            get(&self.requests_refused),
-        );
-        counter(
-            &mut out,
-            "bwx_channel_lookups_total",
-            "Channels read from the chain (each at most once, then cached).",
-            get(&self.channel_lookups),
-        );
-        counter(
-            &mut out,
-            "bwx_rpc_errors_total",
-            "Calls to the cluster that failed.",
-            get(&self.rpc_errors),
-        );
-        counter(
-            &mut out,
-            "bwx_settlements_sent_total",
-            "Channels settled by the node.",
-            get(&self.settlements_sent),
-        );
-        counter(
-            &mut out,
-            "bwx_settlements_failed_total",
-            "Channel settlements refused or failed (retried next round).",
-            get(&self.settlements_failed),
-        );
-        counter(
-            &mut out,
-            "bwx_policy_rounds_total",
-            "Settlement policy rounds run.",
-            get(&self.policy_rounds),
-        );
-        counter(
-            &mut out,
-            "bwx_policy_rounds_failed_total",
-            "Settlement policy rounds that could not start (cluster unreachable).",
-            get(&self.policy_rounds_failed),
-        );
-        counter(
-            &mut out,
-            "bwx_earnings_withdrawals_total",
-            "Earnings withdrawn to the payout wallet.",
-            get(&self.withdrawals),
-        );
-        counter(
-            &mut out,
-            "bwx_reward_claims_total",
-            "Rewards claimed.",
-            get(&self.reward_claims),
-        );
-        counter(
-            &mut out,
-            "bwx_verify_batches_total",
-            "Signature verification batches.",
-            get(&self.verified_batches),
-        );
-        counter(
-            &mut out,
-            "bwx_verify_receipts_total",
-            "Signatures verified.",
-            get(&self.verified_receipts),
-        );
+        let counters: [(&str, &str, &AtomicU64); 8] = [
+            (
+                "bwx_settlements_sent_total",
+                "Channels settled by the node.",
+                &self.settlements_sent,
+            ),
+            (
+                "bwx_settlements_failed_total",
+                "Channel settlements refused or failed (retried next round).",
+                &self.settlements_failed,
+            ),
+            (
+                "bwx_policy_rounds_total",
+                "Settlement policy rounds run.",
+                &self.policy_rounds,
+            ),
+            (
+                "bwx_policy_rounds_failed_total",
+                "Settlement policy rounds that could not start (cluster unreachable).",
+                &self.policy_rounds_failed,
+            ),
+            (
+                "bwx_earnings_withdrawals_total",
+                "Earnings withdrawn to the payout wallet.",
+                &self.withdrawals,
+            ),
+            (
+                "bwx_reward_claims_total",
+                "Rewards claimed.",
+                &self.reward_claims,
+            ),
+            (
+                "bwx_verify_batches_total",
+                "Signature verification batches.",
+                &self.verified_batches,
+            ),
+            (
+                "bwx_verify_receipts_total",
+                "Signatures verified.",
+                &self.verified_receipts,
+            ),
+        ];
+        for (name, help, value) in counters {
+            counter(&mut out, name, help, get(value));
+        }
         let _ = writeln!(
             out,
             "# HELP bwx_unsettled_base_units Received but not yet settled, over every channel.\n# TYPE bwx_unsettled_base_units gauge\nbwx_unsettled_base_units {unsettled}"

@@ -62,70 +62,47 @@ pub trait Chain: Send + Sync {
     }
 }
 
-/// A shared reference to a chain is a chain: several clients (one per fee payer) can use one.
-#[async_trait]
-impl<T: Chain + ?Sized> Chain for &T {
-    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
-        (**self).account(address).await
-    }
-    async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, ClientError> {
-        (**self).accounts(addresses).await
-    }
-    async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
-        (**self).blockhash(fresh).await
-    }
-    async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {
-        (**self).send(tx).await
-    }
-    async fn clock(&self) -> Result<Clock, ClientError> {
-        (**self).clock().await
-    }
-    async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError> {
-        (**self).minimum_balance(data_len).await
-    }
-    async fn program_accounts(
-        &self,
-        discriminator: &[u8],
-        offset: usize,
-        key: &Pubkey,
-    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
-        (**self).program_accounts(discriminator, offset, key).await
-    }
-    async fn prioritization_fee(&self, writable: &[Pubkey]) -> Result<u64, ClientError> {
-        (**self).prioritization_fee(writable).await
-    }
+/// Forwards every method of [`Chain`] to the chain behind a pointer.
+macro_rules! forward_chain {
+    ($($pointer:ty),*) => {$(
+        #[async_trait]
+        impl<T: Chain + ?Sized> Chain for $pointer {
+            async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
+                (**self).account(address).await
+            }
+            async fn accounts(
+                &self,
+                addresses: &[Pubkey],
+            ) -> Result<Vec<Option<Account>>, ClientError> {
+                (**self).accounts(addresses).await
+            }
+            async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
+                (**self).blockhash(fresh).await
+            }
+            async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {
+                (**self).send(tx).await
+            }
+            async fn clock(&self) -> Result<Clock, ClientError> {
+                (**self).clock().await
+            }
+            async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError> {
+                (**self).minimum_balance(data_len).await
+            }
+            async fn program_accounts(
+                &self,
+                discriminator: &[u8],
+                offset: usize,
+                key: &Pubkey,
+            ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+                (**self).program_accounts(discriminator, offset, key).await
+            }
+            async fn prioritization_fee(&self, writable: &[Pubkey]) -> Result<u64, ClientError> {
+                (**self).prioritization_fee(writable).await
+            }
+        }
+    )*};
 }
 
-/// A chain shared across tasks (a node's handlers and its settlement loop) is a chain.
-#[async_trait]
-impl<T: Chain + ?Sized> Chain for std::sync::Arc<T> {
-    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
-        (**self).account(address).await
-    }
-    async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, ClientError> {
-        (**self).accounts(addresses).await
-    }
-    async fn blockhash(&self, fresh: bool) -> Result<Hash, ClientError> {
-        (**self).blockhash(fresh).await
-    }
-    async fn send(&self, tx: VersionedTransaction) -> Result<Sent, ClientError> {
-        (**self).send(tx).await
-    }
-    async fn clock(&self) -> Result<Clock, ClientError> {
-        (**self).clock().await
-    }
-    async fn minimum_balance(&self, data_len: usize) -> Result<u64, ClientError> {
-        (**self).minimum_balance(data_len).await
-    }
-    async fn program_accounts(
-        &self,
-        discriminator: &[u8],
-        offset: usize,
-        key: &Pubkey,
-    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
-        (**self).program_accounts(discriminator, offset, key).await
-    }
-    async fn prioritization_fee(&self, writable: &[Pubkey]) -> Result<u64, ClientError> {
-        (**self).prioritization_fee(writable).await
-    }
-}
+// A shared reference to a chain is a chain: several clients (one per fee payer) can use one;
+// so is an `Arc` of one, shared across tasks (a node's handlers and its settlement loop).
+forward_chain!(&T, std::sync::Arc<T>);

@@ -101,36 +101,55 @@ pub fn verify_one(receipt: &SignedReceipt, signer: &PreparedSigner) -> bool {
     signer.usable && passes_cheap_checks(&receipt.signature) && receipt.verify(&signer.key)
 }
 
+/// How a set of receipts is verified: refused by the cheap checks, one by one (keys with a
+/// torsion component), or in a batch.
+struct Plan {
+    refused: bool,
+    single: Vec<usize>,
+    batch: Vec<usize>,
+}
+
+fn plan(items: &[(SignedReceipt, PreparedSigner)]) -> (Vec<bool>, Plan) {
+    let mut cheap = vec![false; items.len()];
+    let mut p = Plan {
+        refused: false,
+        single: vec![],
+        batch: Vec::with_capacity(items.len()),
+    };
+    for (i, (r, signer)) in items.iter().enumerate() {
+        if !signer.usable || !passes_cheap_checks(&r.signature) {
+            p.refused = true;
+            continue;
+        }
+        cheap[i] = true;
+        if signer.batchable.is_some() {
+            p.batch.push(i);
+        } else {
+            p.single.push(i);
+        }
+    }
+    // Too few for a batch to pay: one by one.
+    if p.batch.len() < MIN_BATCH {
+        p.single.append(&mut p.batch);
+    }
+    (cheap, p)
+}
+
+fn single(items: &[(SignedReceipt, PreparedSigner)], i: usize) -> bool {
+    items[i].0.verify(&items[i].1.key)
+}
+
 /// Verifies every receipt against its signer: the verdict of [`verify_one`] (the program's
 /// verifier) for each, computed in batches where it can be.
 pub fn verify_batch(items: &[(SignedReceipt, PreparedSigner)]) -> Vec<bool> {
-    let mut verdicts = vec![false; items.len()];
-    // Cheap refusals first; keys with torsion go one by one.
-    let mut batch: Vec<usize> = Vec::with_capacity(items.len());
-    for (i, (r, signer)) in items.iter().enumerate() {
-        if !signer.usable || !passes_cheap_checks(&r.signature) {
-            continue;
-        }
-        if signer.batchable.is_some() {
-            batch.push(i);
-        } else {
-            verdicts[i] = r.verify(&signer.key);
-        }
+    let (mut verdicts, p) = plan(items);
+    for &i in &p.single {
+        verdicts[i] = single(items, i);
     }
-    if batch.len() < MIN_BATCH {
-        for i in batch {
-            verdicts[i] = items[i].0.verify(&items[i].1.key);
-        }
-        return verdicts;
-    }
-    if batch_holds(items, &batch) {
-        for i in batch {
-            verdicts[i] = true;
-        }
-    } else {
-        // Find the culprits with the program's own verifier.
-        for i in batch {
-            verdicts[i] = items[i].0.verify(&items[i].1.key);
+    // A failed batch: find the culprits with the program's own verifier.
+    if !p.batch.is_empty() && !batch_holds(items, &p.batch) {
+        for &i in &p.batch {
+            verdicts[i] = single(items, i);
         }
     }
     verdicts
@@ -193,19 +212,8 @@ pub fn all_torsion_free(points: &[EdwardsPoint]) -> bool {
 /// Whether every receipt verifies: `true` exactly when [`verify_batch`] would say `true` for
 /// each, with one batch where it can (and no culprit search when it fails).
 pub fn all_valid(items: &[(SignedReceipt, PreparedSigner)]) -> bool {
-    let mut batch = Vec::with_capacity(items.len());
-    for (i, (r, signer)) in items.iter().enumerate() {
-        if !signer.usable || !passes_cheap_checks(&r.signature) {
-            return false;
-        }
-        if signer.batchable.is_some() {
-            batch.push(i);
-        } else if !r.verify(&signer.key) {
-            return false;
-        }
-    }
-    if batch.len() < MIN_BATCH {
-        return batch.iter().all(|&i| items[i].0.verify(&items[i].1.key));
-    }
-    batch_holds(items, &batch)
+    let (_, p) = plan(items);
+    !p.refused
+        && p.single.iter().all(|&i| single(items, i))
+        && (p.batch.is_empty() || batch_holds(items, &p.batch))
 }
