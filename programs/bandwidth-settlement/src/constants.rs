@@ -61,3 +61,4 @@ pub const MAX_VESTING_SECS: u32 = 365 * 86_400;
 /// Bytes in a GiB: prices and rewards are per 2^30 bytes.
 #[constant]
 pub const BYTES_PER_GIB: u64 = 1 << 30;
+const _: () = assert!(BYTES_PER_GIB == bandwidth_receipt::BYTES_PER_GIB);

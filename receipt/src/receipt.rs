@@ -12,7 +12,7 @@
 //!
 //! On the wire a signed receipt is message ‖ Ed25519 signature (116 bytes). No I/O here: the
 //! same code runs on-chain and off-chain, so the two can never disagree on the format.
-use anchor_lang::prelude::Pubkey;
+use solana_address::Address as Pubkey;
 
 /// Domain separation: a signature over this layout can never be valid for another one.
 pub const DOMAIN_TAG: [u8; 4] = *b"BWR1";
@@ -125,20 +125,13 @@ pub const SMALL_ORDER: [[u8; 32]; 8] = {
 /// The verifier refuses a key that is not a canonical RFC 8032 encoding (y >= p, or x = 0
 /// with its sign bit set: the "negative zero" encodings of y = 1 and y = p - 1), a canonical
 /// encoding of one of the eight small-order points, and a y that is not on the curve. The
-/// last check decompresses the point: the `sol_curve_validate_point` syscall on-chain
-/// (~160 CU), curve25519-dalek natively. `tests::usable_signers_are_exactly_the_verifiers_keys`
+/// last check decompresses the point: the `sol_curve_validate_point` syscall on-chain,
+/// curve25519-dalek natively. `tests::usable_signers_are_exactly_the_verifiers_keys`
 /// checks this against the verifier itself over every encoding of every small-order point and
 /// many random keys.
-// solana-curve25519 3.x marks its API deprecated ahead of an "unstable API" feature gate in
-// 4.x; 3.1 is what this program builds against.
-#[allow(deprecated)]
 pub fn is_usable_signer(key: &Pubkey) -> bool {
     let k = key.to_bytes();
-    is_canonical_encoding(&k)
-        && !SMALL_ORDER.contains(&k)
-        && solana_curve25519::edwards::validate_edwards(
-            &solana_curve25519::edwards::PodEdwardsPoint(k),
-        )
+    is_canonical_encoding(&k) && !SMALL_ORDER.contains(&k) && crate::curve::validate_edwards(&k)
 }
 
 /// RFC 8032 canonical point encoding: y < p = 2^255 - 19, and no sign bit on x = 0.

@@ -6,11 +6,10 @@
 //! coefficients `z_i` drawn from a transcript of every `(A_i, R_i, M_i)`. The batch is valid
 //! iff `[S]B = Σ z_i·R_i + Σ (z_i·h_i mod L)·A_i`, checked as one multiscalar multiplication
 //! (the `sol_curve_multiscalar_mul` syscall on-chain, curve25519-dalek natively).
+use crate::curve::multiscalar_multiply_edwards;
 use crate::receipt::{is_canonical_encoding, MESSAGE_LEN, SMALL_ORDER};
+use alloc::vec::Vec;
 use curve25519_dalek::scalar::Scalar;
-// solana-curve25519 3.x marks its API deprecated ahead of an "unstable API" gate in 4.x.
-#[allow(deprecated)]
-use solana_curve25519::{edwards::PodEdwardsPoint, scalar::PodScalar};
 
 /// Domain separation of the batch transcript.
 pub const TRANSCRIPT_TAG: &[u8] = b"BWR1-HALFAGG-v1";
@@ -50,21 +49,19 @@ pub struct Item<'a> {
 /// `D = SHA-512(tag ‖ n u16 LE ‖ A_1 ‖ R_1 ‖ M_1 ‖ … ‖ A_n ‖ R_n ‖ M_n)`: binds every
 /// coefficient to every signer, nonce and message of the batch.
 pub fn transcript(items: &[Item]) -> [u8; 64] {
-    let mut h = Hash512::new();
-    h.update(TRANSCRIPT_TAG);
-    h.update(&(items.len() as u16).to_le_bytes());
+    let n = (items.len() as u16).to_le_bytes();
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(2 + 3 * items.len());
+    parts.extend([TRANSCRIPT_TAG, &n[..]]);
     for it in items {
-        h.update(it.signer);
-        h.update(it.r);
-        h.update(it.message);
+        parts.extend([&it.signer[..], &it.r[..], &it.message[..]]);
     }
-    h.finalize()
+    sha512(&parts)
 }
 
 /// `z_i`: the first 16 bytes of `SHA-512(D ‖ i u16 LE)` as a little-endian integer, 1 instead
 /// of 0; `i` counts from 1.
 pub fn coefficient(transcript: &[u8; 64], i: u16) -> Scalar {
-    let digest = Hash512::hashv(&[transcript, &i.to_le_bytes()]);
+    let digest = sha512(&[transcript, &i.to_le_bytes()]);
     let mut z = [0u8; 32];
     z[..16].copy_from_slice(&digest[..16]);
     if z == [0u8; 32] {
@@ -83,7 +80,19 @@ pub fn coefficients(items: &[Item]) -> Vec<Scalar> {
 
 /// `h = SHA-512(R ‖ A ‖ M) mod L`: the ordinary Ed25519 challenge.
 pub fn challenge(item: &Item) -> Scalar {
-    Scalar::from_bytes_mod_order_wide(&Hash512::hashv(&[item.r, item.signer, item.message]))
+    Scalar::from_bytes_mod_order_wide(&sha512(&[item.r, item.signer, item.message]))
+}
+
+/// SHA-512 of the concatenation of `parts`, in one place: on SBF the in-program hash is fully
+/// unrolled, and inlined at every call site it made functions longer than the VM's 16-bit
+/// jump offsets reach.
+#[inline(never)]
+fn sha512(parts: &[&[u8]]) -> [u8; 64] {
+    let mut h = Hash512::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize()
 }
 
 /// A point the strict verifier accepts as a key or nonce: canonical, not of small order (the
@@ -95,8 +104,6 @@ fn strict_point(p: &[u8; 32]) -> bool {
 /// Whether `s` aggregates valid signatures of every item (§3.1). Cofactorless, like
 /// `verify_strict`: `S < L`, every `A_i` and `R_i` canonical and not of small order, and
 /// `Σ z_i·R_i + Σ (z_i·h_i)·A_i − S·B` the identity.
-// solana-curve25519 3.x marks its API deprecated ahead of an "unstable API" gate in 4.x.
-#[allow(deprecated)]
 pub fn verify(items: &[Item], s: &[u8; 32]) -> bool {
     if items.is_empty() || items.len() > MAX_BATCH {
         return false;
@@ -115,15 +122,14 @@ pub fn verify(items: &[Item], s: &[u8; 32]) -> bool {
     let mut points = Vec::with_capacity(2 * items.len() + 1);
     for (i, it) in items.iter().enumerate() {
         let z = coefficient(&d, i as u16 + 1);
-        scalars.push(PodScalar(z.to_bytes()));
-        points.push(PodEdwardsPoint(*it.r));
-        scalars.push(PodScalar((z * challenge(it)).to_bytes()));
-        points.push(PodEdwardsPoint(*it.signer));
+        scalars.push(z.to_bytes());
+        points.push(*it.r);
+        scalars.push((z * challenge(it)).to_bytes());
+        points.push(*it.signer);
     }
-    scalars.push(PodScalar((-s).to_bytes()));
-    points.push(PodEdwardsPoint(BASE));
-    solana_curve25519::edwards::multiscalar_multiply_edwards(&scalars, &points)
-        == Some(PodEdwardsPoint(IDENTITY))
+    scalars.push((-s).to_bytes());
+    points.push(BASE);
+    multiscalar_multiply_edwards(&scalars, &points) == Some(IDENTITY)
 }
 
 /// `S = Σ z_i·s_i mod L` for the signatures' `s` halves, in the batch's order (what a settler
@@ -159,8 +165,7 @@ pub fn expected_bytes(amount: u64, price_per_gib: u64) -> u64 {
     if price_per_gib == 0 {
         return 0;
     }
-    let e = u128::from(amount) * u128::from(crate::constants::BYTES_PER_GIB)
-        / u128::from(price_per_gib);
+    let e = u128::from(amount) * u128::from(crate::BYTES_PER_GIB) / u128::from(price_per_gib);
     u64::try_from(e).unwrap_or(u64::MAX)
 }
 
