@@ -54,6 +54,8 @@ mod providers;
 mod reputation;
 #[path = "suite/rewards.rs"]
 mod rewards;
+#[path = "suite/sbf.rs"]
+mod sbf;
 #[path = "suite/signatures.rs"]
 mod signatures;
 #[path = "suite/sizes.rs"]

@@ -20,24 +20,7 @@ pub const PACKET_DATA_SIZE: usize = 1_232;
 /// Most accounts a transaction may lock.
 pub const MAX_ACCOUNT_LOCKS: usize = 64;
 
-/// Compute units requested for a `settle_many` of `k` receipts: the in-program Ed25519 check
-/// costs ~11.4k CU per receipt (~3.9k with the sha512 syscall); loading, checking and writing
-/// back a channel and emitting its event are budgeted at ~8.6k more.
-pub fn settle_many_units(k: usize) -> u32 {
-    30_000 + 20_000 * k as u32
-}
-
-/// Compute units requested for a `settle_many_agg` of `k` receipts. Estimated, not measured
-/// (docs/adr/0011): per receipt ~4 SHA-512 blocks in-program (challenge, transcript share,
-/// coefficient; ~3.8k CU each), the scalar arithmetic mod L (a wide reduction, a reduction
-/// and a product: ~8–12k on SBF, where every 64×64-bit product is a library call), two points
-/// of the multiscalar multiplication (758 each) and the channel's own ~8.6k: ~35k, budgeted
-/// at 50k with 30k of fixed cost, capped at the 1.4M limit. The request costs nothing
-/// without a priority fee; with one it is paid on the limit, so it stays an estimate with
-/// margin rather than the maximum.
-pub fn settle_many_agg_units(k: usize) -> u32 {
-    (30_000 + 50_000 * k as u32).min(1_400_000)
-}
+pub use crate::budget::{settle_many_agg_units, settle_many_units, MAX_UNITS};
 
 /// One channel of an aggregated batch: its receipt, its signer, and what the compact encoding
 /// is relative to (the channel's settled amount, deposit and price, as last read from the
@@ -207,18 +190,16 @@ impl SettleGroup<'_> {
         ixs
     }
 
-    /// Splits `entries` into consecutive batches, each as large as one transaction allows.
+    /// Splits `entries` into consecutive batches, each as large as one transaction (its bytes,
+    /// accounts and compute units) allows.
     pub fn pack(
         &self,
         entries: &[(Pubkey, ReceiptArgs)],
         tables: &[AddressLookupTableAccount],
     ) -> Result<Vec<Vec<(Pubkey, ReceiptArgs)>>, ClientError> {
         pack_by(entries, |batch| {
-            Ok(fits(measure(
-                &self.payer,
-                &self.instructions(batch),
-                tables,
-            )?))
+            Ok(settle_many_units(batch.len()) <= MAX_UNITS
+                && fits(measure(&self.payer, &self.instructions(batch), tables)?))
         })
     }
 
@@ -240,8 +221,8 @@ impl SettleGroup<'_> {
         Ok(ixs)
     }
 
-    /// Splits `entries` into aggregated batches, each as large as one transaction (and the
-    /// program's batch limit) allows.
+    /// Splits `entries` into aggregated batches, each as large as one transaction (its bytes,
+    /// accounts and compute units) and the program's batch limit allow.
     pub fn pack_aggregated(
         &self,
         entries: &[AggEntry],
@@ -249,6 +230,7 @@ impl SettleGroup<'_> {
     ) -> Result<Vec<Vec<AggEntry>>, ClientError> {
         pack_by(entries, |batch| {
             Ok(batch.len() <= halfagg::MAX_BATCH
+                && settle_many_agg_units(batch.len()) <= MAX_UNITS
                 && fits(measure(
                     &self.payer,
                     &self.instructions_aggregated(batch)?,

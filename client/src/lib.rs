@@ -11,6 +11,7 @@ pub use bandwidth_settlement::ID as PROGRAM_ID;
 
 pub mod api;
 pub mod batch;
+pub mod budget;
 pub mod chain;
 pub mod client;
 pub mod errors;

@@ -1,31 +1,11 @@
 //! A market as clients see it: its accounts and mint decimals, amounts in the mint's units,
-//! token accounts, and the compute-unit limits requested per instruction.
+//! token accounts.
 use crate::{errors::ClientError, ix::MarketKeys, tokens, Chain, Client};
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::state::Market;
 
-/// Compute-unit limits requested per instruction. The program's own compute units cannot be
-/// measured where it is developed (it runs natively); these are upper bounds from review: the
-/// in-program Ed25519 check costs ~11.4k CU (~3.9k with the sha512 syscall), a token transfer
-/// CPI ~6k, account creation ~3k, Anchor's account handling a few thousand per account.
-pub mod compute {
-    pub const CREATE_MARKET: u32 = 80_000;
-    pub const ADMIN: u32 = 20_000;
-    pub const DEPOSIT: u32 = 50_000;
-    pub const WITHDRAW: u32 = 40_000;
-    pub const PROVIDER: u32 = 40_000;
-    pub const OPEN_CHANNEL: u32 = 40_000;
-    pub const TOP_UP: u32 = 20_000;
-    pub const SETTLE: u32 = 50_000;
-    pub const SETTLE_WITH_BOUNTY: u32 = 70_000;
-    pub const REQUEST_CLOSE: u32 = 20_000;
-    pub const FINALIZE: u32 = 30_000;
-    pub const CLOSE_BY_PROVIDER: u32 = 60_000;
-    pub const WITHDRAW_EARNINGS: u32 = 40_000;
-    pub const SWEEP_BASE: u32 = 40_000;
-    pub const SWEEP_PER_PROVIDER: u32 = 5_000;
-    pub const TOKEN_SETUP: u32 = 100_000;
-}
+/// Compute units per instruction, measured on the SBF VM ([`crate::budget`]).
+pub use crate::budget as compute;
 
 /// A market and what displaying its amounts needs.
 #[derive(Clone, Debug)]

@@ -9,6 +9,8 @@
 // "unstable API" feature in 4.x; 3.1.12 is the version pinned on purpose (see README).
 #![allow(deprecated)]
 
+pub mod sbf;
+
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
 use bandwidth_cli::chain::embedded;
 use bandwidth_client::{
@@ -211,6 +213,8 @@ impl ChannelFixture {
 pub struct Outcome {
     pub result: Result<(), TransactionError>,
     pub logs: Vec<String>,
+    /// Compute units the transaction consumed (meaningful when the program runs on the VM).
+    pub units: u64,
 }
 
 pub struct Env {
@@ -238,7 +242,12 @@ pub struct Env {
 
 impl Env {
     pub async fn new() -> Env {
-        let ctx = embedded::start().await;
+        Env::hosted(&embedded::Hosting::from_env()).await
+    }
+
+    /// An environment with the program hosted as `hosting` says (natively, or its SBF build).
+    pub async fn hosted(hosting: &embedded::Hosting) -> Env {
+        let ctx = embedded::start_hosted(hosting).await;
         Env {
             ctx,
             nonce: 0,
@@ -310,6 +319,10 @@ impl Env {
             }
         }
         let res = res.expect("one attempt ran");
+        let units = res
+            .metadata
+            .as_ref()
+            .map_or(0, |m| m.compute_units_consumed);
         let logs = res.metadata.map(|m| m.log_messages).unwrap_or_default();
         // The compute-budget instruction is index 0: report program errors by the caller's
         // instruction index.
@@ -318,10 +331,15 @@ impl Env {
             .max_log_bytes
             .max(bandwidth_client::events::log_bytes(&logs));
         if result.is_ok() {
+            sbf::record_units(&logs);
             self.history.push(logs.clone());
         }
         self.check_invariants().await;
-        Outcome { result, logs }
+        Outcome {
+            result,
+            logs,
+            units,
+        }
     }
 
     /// What sending would do, without changing anything: the transaction is only simulated.
@@ -1008,7 +1026,12 @@ pub struct Scene {
 
 impl Scene {
     pub async fn new(token_program: Pubkey, deposit: u64) -> Scene {
-        let mut env = Env::new().await;
+        Scene::hosted(&embedded::Hosting::from_env(), token_program, deposit).await
+    }
+
+    /// [`Scene::new`] with the program hosted as `hosting` says.
+    pub async fn hosted(hosting: &embedded::Hosting, token_program: Pubkey, deposit: u64) -> Scene {
+        let mut env = Env::hosted(hosting).await;
         let m = env.create_market(token_program).await;
         let p = env.provider(&m).await;
         let b = env.funded_buyer(&m, deposit).await;

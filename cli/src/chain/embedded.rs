@@ -75,24 +75,72 @@ pub fn builtin_entrypoint<'a>(
     INVOKE_CONTEXT.set(previous);
 }
 
-/// A `ProgramTest` with the settlement program registered natively.
+/// Set to the path of an SBF build of the program (`sbf/build.sh program`) to run it on the VM,
+/// through the BPF loader, instead of natively.
+pub const PROGRAM_SO_ENV: &str = "BWX_PROGRAM_SO";
+
+/// How the embedded chain runs the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hosting {
+    /// Compiled into this process, called as a builtin: fast, 1 CU per call.
+    Native,
+    /// An SBF build (`sbf/build.sh program`) on the VM, through the BPF loader.
+    Sbf(std::path::PathBuf),
+}
+
+impl Hosting {
+    /// [`Hosting::Sbf`] with the build named by [`PROGRAM_SO_ENV`] if it is set, else native.
+    pub fn from_env() -> Hosting {
+        std::env::var_os(PROGRAM_SO_ENV).map_or(Hosting::Native, |p| Hosting::Sbf(p.into()))
+    }
+}
+
+/// A `ProgramTest` with the settlement program hosted as [`Hosting::from_env`] says.
 pub fn program_test() -> ProgramTest {
+    program_test_hosted(&Hosting::from_env())
+}
+
+/// A `ProgramTest` with the settlement program hosted as `hosting` says.
+pub fn program_test_hosted(hosting: &Hosting) -> ProgramTest {
     let mut pt = ProgramTest::default();
     // ProgramTest turns on debug logging of every instruction; leave RUST_LOG in charge.
     agave_logger::setup_with_default("error");
-    pt.prefer_bpf(false);
-    pt.add_program(
-        "bandwidth_settlement",
-        bandwidth_settlement::ID,
-        Some(builtin_entrypoint),
-    );
+    match hosting {
+        Hosting::Sbf(path) => {
+            let elf = std::fs::read(path)
+                .unwrap_or_else(|e| panic!("the program's SBF build {}: {e}", path.display()));
+            pt.add_account(
+                bandwidth_settlement::ID,
+                Account {
+                    lamports: solana_rent::Rent::default().minimum_balance(elf.len()),
+                    data: elf,
+                    owner: solana_sdk_ids::bpf_loader::id(),
+                    executable: true,
+                    rent_epoch: 0,
+                },
+            );
+        }
+        Hosting::Native => {
+            pt.prefer_bpf(false);
+            pt.add_program(
+                "bandwidth_settlement",
+                bandwidth_settlement::ID,
+                Some(builtin_entrypoint),
+            );
+        }
+    }
     pt
 }
 
 /// Starts the embedded chain and returns program-test's context (for tests that drive the
 /// bank directly). Most callers want [`EmbeddedChain::start`].
 pub async fn start() -> ProgramTestContext {
-    let context = program_test().start_with_context().await;
+    start_hosted(&Hosting::from_env()).await
+}
+
+/// [`start`], with the program hosted as `hosting` says.
+pub async fn start_hosted(hosting: &Hosting) -> ProgramTestContext {
+    let context = program_test_hosted(hosting).start_with_context().await;
     wrap_stubs();
     context
 }
