@@ -3,8 +3,8 @@
 //! bank with the program loaded natively and the real SPL Token programs), the demo and the
 //! benches. The SDK's modules are re-exported, so `bwx`'s commands and the tests name one crate.
 pub use bandwidth_client::{
-    api, batch, client, errors, events, ix, lookup, market, pda, receipts, reputation, settlement,
-    tokens, watcher, Chain, Client, ClientError, RpcChain, TxStats, PROGRAM_ID,
+    api, batch, budget, client, errors, events, ix, lookup, market, pda, receipts, reputation,
+    settlement, tokens, watcher, Chain, Client, ClientError, RpcChain, TxStats, PROGRAM_ID,
 };
 
 pub mod chain {

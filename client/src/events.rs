@@ -106,3 +106,37 @@ pub fn parse_logs(logs: &[String]) -> Result<Vec<ProgramEvent>, TruncatedLog> {
 pub fn log_bytes(logs: &[String]) -> usize {
     logs.iter().map(|l| l.len()).sum()
 }
+
+/// One top-level call of the program in a transaction's log: the instruction's name (the
+/// program logs "Instruction: X" when built for the chain) and the compute units it consumed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramCall {
+    pub instruction: Option<String>,
+    pub units: u64,
+}
+
+/// The program's top-level calls in `logs`, from the runtime's "invoke [1]" and "consumed N of
+/// M compute units" lines: what each call cost on the VM (a natively hosted program reports
+/// none).
+pub fn program_calls(logs: &[String]) -> Vec<ProgramCall> {
+    let id = bandwidth_settlement::ID.to_string();
+    let invoke = format!("Program {id} invoke [1]");
+    let consumed = format!("Program {id} consumed ");
+    let mut calls = vec![];
+    let mut current: Option<Option<String>> = None;
+    for line in logs {
+        if *line == invoke {
+            current = Some(None);
+        } else if let Some(name) = line.strip_prefix("Program log: Instruction: ") {
+            if let Some(slot @ None) = current.as_mut() {
+                *slot = Some(name.to_string());
+            }
+        } else if let Some(rest) = line.strip_prefix(&consumed) {
+            let units = rest.split(' ').next().and_then(|u| u.parse().ok());
+            if let (Some(instruction), Some(units)) = (current.take(), units) {
+                calls.push(ProgramCall { instruction, units });
+            }
+        }
+    }
+    calls
+}

@@ -1,5 +1,6 @@
-//! The real path: a local Agave validator (this crate's `Localnet`, in-process, the program
-//! hosted natively) and every `bwx` command of a market's life over JSON-RPC through
+//! The real path: a local Agave validator (this crate's `Localnet`, in-process, the program's
+//! SBF build deployed as it would be on a cluster) and every `bwx` command of a market's life
+//! over JSON-RPC through
 //! `RpcChain` — the code `bwx -u localhost` runs. Balances and the conservation check are read
 //! back from the validator over RPC, and a client that is not the SDK (raw JSON-RPC over HTTP)
 //! reads the program's accounts.
@@ -146,6 +147,8 @@ fn raw_rpc(url: &str, body: &serde_json::Value) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_market_lives_its_life_over_json_rpc() {
+    // The program as it would be deployed: its SBF build, from the current sources.
+    let program = bandwidth_sbf_artifacts::program().unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap();
     let port = free_ports(3);
     let net = Localnet::start(Config {
@@ -154,11 +157,11 @@ async fn a_market_lives_its_life_over_json_rpc() {
         rpc_port: port,
         faucet_port: port + 2,
         fund: vec![],
-        program_so: None,
+        program_so: Some(program.clone()),
     })
     .await
     .unwrap();
-    assert_eq!(net.hosting, Hosting::Native);
+    assert_eq!(net.hosting, Hosting::Sbf(program));
     eprintln!("validator started in {:?}", net.started_in);
     let lifecycle = std::time::Instant::now();
     let mut chain = RpcChain::new(&net.rpc_url);

@@ -163,34 +163,6 @@ fn agave_logger_quiet() {
     agave_logger::setup_with_default("error");
 }
 
-/// Compute units of each top-level call of the settlement program in a transaction's `logs`:
-/// (instruction name, units), from the runtime's "consumed" lines and the program's
-/// "Instruction: X" line (the SBF build logs it).
-pub fn program_units(logs: &[String]) -> Vec<(String, u64)> {
-    let id = bandwidth_settlement::ID.to_string();
-    let (invoke, consumed) = (
-        format!("Program {id} invoke [1]"),
-        format!("Program {id} consumed "),
-    );
-    let mut out = vec![];
-    let mut name = None;
-    for line in logs {
-        if *line == invoke {
-            name = Some(String::new());
-        } else if let Some(n) = line.strip_prefix("Program log: Instruction: ") {
-            if name.as_deref() == Some("") {
-                name = Some(n.to_string());
-            }
-        } else if let Some(rest) = line.strip_prefix(&consumed) {
-            let units = rest.split(' ').next().and_then(|u| u.parse().ok());
-            if let (Some(n), Some(u)) = (name.take(), units) {
-                out.push((n, u));
-            }
-        }
-    }
-    out
-}
-
 /// Set to a file path to have every successful transaction of the harness append its
 /// program calls there as "instruction<TAB>units" lines: run the suite on the SBF build with it
 /// to see what each instruction costs over every path the tests take.
@@ -200,9 +172,9 @@ pub(crate) fn record_units(logs: &[String]) {
     let Some(path) = std::env::var_os(UNITS_LOG_ENV) else {
         return;
     };
-    let lines: String = program_units(logs)
+    let lines: String = bandwidth_client::events::program_calls(logs)
         .into_iter()
-        .map(|(name, units)| format!("{name}\t{units}\n"))
+        .map(|c| format!("{}\t{}\n", c.instruction.unwrap_or_default(), c.units))
         .collect();
     use std::io::Write;
     let file = std::fs::OpenOptions::new()

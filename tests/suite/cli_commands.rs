@@ -385,16 +385,33 @@ async fn the_demo_over_the_network_passes_every_check() {
         .all(|r| r.endpoint.starts_with("http://127.0.0.1:")));
 }
 
-/// The settlement bench's central claims, kept true: the measured channels per transaction
-/// (executed, distinct buyers, full-width values) reach the byte limit of the layout: 8 legacy,
-/// 11 with a lookup table, 23 half-aggregated (19 when the receipts' bytes are unrelated to the
-/// price), against the peer's ~5; at most 250 lamports per channel aggregated.
+/// The settlement bench's central claims, kept true, on the SBF VM: the measured channels per
+/// transaction (executed, distinct buyers, full-width values) reach the byte limit of the
+/// layout: 8 legacy, 11 with a lookup table, 23 half-aggregated (19 when the receipts' bytes are
+/// unrelated to the price), against the peer's ~5; at most 250 lamports per channel
+/// aggregated; and every batch consumed no more than the SDK requested, within 1.4M.
 #[tokio::test]
 async fn the_bench_reaches_the_byte_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let report = bandwidth_cli::commands::bench::run(dir.path())
+    let program = bandwidth_sbf_artifacts::program().unwrap_or_else(|e| panic!("{e}"));
+    let hosting = bandwidth_cli::chain::embedded::Hosting::Sbf(program);
+    let report = bandwidth_cli::commands::bench::run(dir.path(), &hosting)
         .await
         .unwrap();
+    for row in report
+        .settlement
+        .iter()
+        .chain([&report.one_settlement_per_tx])
+    {
+        let consumed = row.cu_consumed.expect("measured on the VM");
+        assert!(
+            consumed <= u64::from(row.cu_requested) && row.cu_requested <= 1_400_000,
+            "{}: consumed {consumed} of {} requested",
+            row.format,
+            row.cu_requested
+        );
+        assert!(row.measured_channels_per_tx <= row.cu_limit_channels_per_tx);
+    }
     let counts: Vec<(usize, usize)> = report
         .settlement
         .iter()

@@ -282,8 +282,13 @@ pub struct EmbeddedChain {
 }
 
 impl EmbeddedChain {
+    /// Starts with the program hosted as [`Hosting::from_env`] says.
     pub async fn start() -> EmbeddedChain {
-        let context = start().await;
+        EmbeddedChain::start_hosted(&Hosting::from_env()).await
+    }
+
+    pub async fn start_hosted(hosting: &Hosting) -> EmbeddedChain {
+        let context = start_hosted(hosting).await;
         let faucet = context.payer.insecure_clone();
         EmbeddedChain {
             context: Mutex::new(context),

@@ -1,11 +1,16 @@
 //! `bwx bench`: how many channels one settlement transaction carries (legacy, and v0 with a
 //! lookup table), what a channel costs over its life, against one settlement per transaction
 //! and against the closest peer on Solana. Measured on the embedded chain with distinct buyers:
-//! every batch counted here was actually executed.
+//! every batch counted here was actually executed, on the SBF VM when the program's SBF build
+//! is there (`sbf/build.sh program`), which then also measures the compute units.
 use super::{buyer, channel, compute, market, provider};
 use crate::{
     batch::{self, AggEntry, SettleGroup},
-    chain::embedded::EmbeddedChain,
+    budget,
+    chain::{
+        embedded::{EmbeddedChain, Hosting},
+        Sent,
+    },
     errors::ClientError,
     ix, lookup, pda,
     receipts::{sessions::SessionKeys, sign, sign_receipt},
@@ -21,24 +26,11 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::Path;
 
-/// Estimated verification cost of a half-aggregated batch (docs/adr/0011): the multiscalar
-/// multiplication's base, then per channel ~4 SHA-512 blocks (~3.8k CU each, in-program with
-/// or without the sha512-syscall feature: the aggregated path does not use the syscall), the
-/// scalar arithmetic mod L (~10k) and two MSM points (758 each).
-pub const AGG_VERIFY_CU_BASE: u64 = 2_300;
-pub const AGG_VERIFY_CU_PER_CHANNEL: u64 = 26_700;
-pub const AGG_VERIFY_CU_PER_CHANNEL_SHA512_SYSCALL: u64 = 26_700;
-
 /// The bytes a meter signs for `amount` at 1 token per GiB (the bench's price).
 fn batch_bytes(amount: u64) -> u64 {
     bandwidth_settlement::halfagg::expected_bytes(amount, UNIT)
 }
 
-/// In-program Ed25519 verification cost published by brine-ed25519 (compute units).
-pub const VERIFY_CU_FAST_SHA512: u64 = 11_400;
-pub const VERIFY_CU_SHA512_SYSCALL: u64 = 3_900;
-/// Budgeted per channel on top of verification (load, checks, write-back, event).
-pub const PER_CHANNEL_OVERHEAD_CU: u64 = 8_600;
 /// The peer's published figures: receipts checked through the Ed25519 precompile.
 pub const PEER_SETTLEMENTS_PER_TX: u64 = 5;
 pub const PEER_PRECOMPILE_LAMPORTS: u64 = 5_000;
@@ -58,8 +50,14 @@ pub struct FormatRow {
     pub bytes_per_channel: String,
     pub signatures_per_channel: String,
     pub fee_lamports_per_channel: String,
-    pub verify_cu_per_tx: u64,
-    pub verify_cu_per_tx_sha512_syscall: u64,
+    /// Compute units the SDK requested for the transaction (client/src/budget.rs, from
+    /// figures measured on the SBF VM).
+    pub cu_requested: u32,
+    /// Compute units the transaction consumed: measured when the program ran on the SBF VM,
+    /// absent when it was hosted natively.
+    pub cu_consumed: Option<u64>,
+    /// The most channels whose request fits the 1.4M limit.
+    pub cu_limit_channels_per_tx: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +80,8 @@ pub struct FeeRow {
 
 #[derive(Debug, Serialize)]
 pub struct BenchReport {
+    /// Where the program ran: "sbf: <path>" (the VM, compute units measured) or "native".
+    pub program: String,
     pub settlement: Vec<FormatRow>,
     pub one_settlement_per_tx: FormatRow,
     pub fee_per_settled_channel: Vec<FeeRow>,
@@ -237,17 +237,17 @@ async fn more_channels(
 }
 
 /// Measures, executes and checks the largest half-aggregated batch of `entries` (the packer's
-/// first), and returns (channels, transaction bytes).
+/// first), and returns (channels, transaction bytes, units consumed).
 async fn execute_aggregated(
     s: &Setup<'_>,
     group: &SettleGroup<'_>,
     entries: &[AggEntry],
     tables: &[solana_message::AddressLookupTableAccount],
-) -> Result<(usize, usize), ClientError> {
+) -> Result<(usize, usize, Option<u64>), ClientError> {
     let batches = group.pack_aggregated(entries, tables)?;
     let ixs = group.instructions_aggregated(&batches[0])?;
     let (size, _) = batch::measure(&group.payer, &ixs, tables)?;
-    s.provider.send_prebudgeted(&ixs, &[], tables).await?;
+    let sent = s.provider.send_prebudgeted(&ixs, &[], tables).await?;
     for e in &batches[0] {
         let c: Channel = s.provider.require(&e.channel, "channel").await?;
         if c.settled != e.receipt.receipt.amount {
@@ -257,7 +257,7 @@ async fn execute_aggregated(
             )));
         }
     }
-    Ok((batches[0].len(), size))
+    Ok((batches[0].len(), size, consumed(&sent)))
 }
 
 /// An aggregated entry for a receipt of (amount, bytes) on `channel`, as the chain has it now.
@@ -280,27 +280,41 @@ fn per(total: u64, k: usize) -> String {
     format!("{:.3}", total as f64 / k.max(1) as f64)
 }
 
-/// Executes one batch and returns its exact size.
+/// Executes one batch and returns its exact size and what it consumed.
 async fn execute_batch(
     setup: &Setup<'_>,
     group: &SettleGroup<'_>,
     batch: &[(Pubkey, ReceiptArgs)],
     tables: &[solana_message::AddressLookupTableAccount],
-) -> Result<usize, ClientError> {
+) -> Result<(usize, Option<u64>), ClientError> {
     let ixs = group.instructions(batch);
     let (size, _) = batch::measure(&group.payer, &ixs, tables)?;
-    setup.provider.send_prebudgeted(&ixs, &[], tables).await?;
+    let sent = setup.provider.send_prebudgeted(&ixs, &[], tables).await?;
     for (channel, receipt) in batch {
         let c: Channel = setup.provider.require(channel, "channel").await?;
         if c.settled != receipt.amount {
             return Err(ClientError::Invalid(format!("{channel} was not settled")));
         }
     }
-    Ok(size)
+    Ok((size, consumed(&sent)))
 }
 
-pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
-    let chain = EmbeddedChain::start().await;
+/// The compute units the program consumed in `sent`, when it ran on the VM.
+fn consumed(sent: &Sent) -> Option<u64> {
+    let calls = crate::events::program_calls(&sent.logs);
+    (!calls.is_empty()).then(|| calls.iter().map(|c| c.units).sum())
+}
+
+/// The most channels a transaction's compute units allow, given the request for k.
+fn cu_limit(units: impl Fn(usize) -> u32) -> usize {
+    (1..=bandwidth_settlement::halfagg::MAX_BATCH * 2)
+        .take_while(|k| units(*k) <= budget::MAX_UNITS)
+        .last()
+        .unwrap_or(0)
+}
+
+pub async fn run(dir: &Path, hosting: &Hosting) -> Result<BenchReport, ClientError> {
+    let chain = EmbeddedChain::start_hosted(hosting).await;
     let s = setup(&chain, 26, dir).await?;
     let authority = s.provider.payer().pubkey();
     let provider_account = pda::provider(&authority);
@@ -324,7 +338,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         let mut ixs = s.provider.compute_budget(compute::SETTLE);
         ixs.push(ix::settle(authority, &keys, receipt, None));
         let (size, _) = batch::measure(&authority, &ixs, &[])?;
-        s.provider.send_prebudgeted(&ixs, &[], &[]).await?;
+        let sent = s.provider.send_prebudgeted(&ixs, &[], &[]).await?;
         FormatRow {
             format: "settle: one channel per transaction",
             measured_channels_per_tx: 1,
@@ -333,8 +347,9 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
             bytes_per_channel: size.to_string(),
             signatures_per_channel: "1.000".into(),
             fee_lamports_per_channel: LAMPORTS_PER_SIGNATURE.to_string(),
-            verify_cu_per_tx: VERIFY_CU_FAST_SHA512,
-            verify_cu_per_tx_sha512_syscall: VERIFY_CU_SHA512_SYSCALL,
+            cu_requested: compute::SETTLE,
+            cu_consumed: consumed(&sent),
+            cu_limit_channels_per_tx: 1,
         }
     };
     let mut next = 1;
@@ -343,7 +358,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
     let (base, per_channel) = group.size_model(&[addresses[1], addresses[2], addresses[3]], &[])?;
     let limit = (batch::PACKET_DATA_SIZE - base) / per_channel;
     let k = group.capacity(&addresses[next..], &[])?;
-    let size = execute_batch(&s, &group, &s.channels[next..next + k], &[]).await?;
+    let (size, units) = execute_batch(&s, &group, &s.channels[next..next + k], &[]).await?;
     next += k;
     rows.push(FormatRow {
         format: "settle_many, legacy",
@@ -353,8 +368,9 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         bytes_per_channel: per(size as u64, k),
         signatures_per_channel: per(1, k),
         fee_lamports_per_channel: per(LAMPORTS_PER_SIGNATURE, k),
-        verify_cu_per_tx: VERIFY_CU_FAST_SHA512 * k as u64,
-        verify_cu_per_tx_sha512_syscall: VERIFY_CU_SHA512_SYSCALL * k as u64,
+        cu_requested: budget::settle_many_units(k),
+        cu_consumed: units,
+        cu_limit_channels_per_tx: cu_limit(budget::settle_many_units),
     });
 
     // v0 with the provider's lookup table.
@@ -373,7 +389,7 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
     )?;
     let limit = (batch::PACKET_DATA_SIZE - base) / per_channel;
     let k = group.capacity(&addresses[next..], &tables)?;
-    let size = execute_batch(&s, &group, &s.channels[next..next + k], &tables).await?;
+    let (size, units) = execute_batch(&s, &group, &s.channels[next..next + k], &tables).await?;
     rows.push(FormatRow {
         format: "settle_many, v0 + lookup table",
         measured_channels_per_tx: k,
@@ -382,8 +398,9 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         bytes_per_channel: per(size as u64, k),
         signatures_per_channel: per(1, k),
         fee_lamports_per_channel: per(LAMPORTS_PER_SIGNATURE, k),
-        verify_cu_per_tx: VERIFY_CU_FAST_SHA512 * k as u64,
-        verify_cu_per_tx_sha512_syscall: VERIFY_CU_SHA512_SYSCALL * k as u64,
+        cu_requested: budget::settle_many_units(k),
+        cu_consumed: units,
+        cu_limit_channels_per_tx: cu_limit(budget::settle_many_units),
     });
 
     // Half-aggregated, v0 with a lookup table of the new channels. Metered receipts at full
@@ -417,8 +434,8 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         let amount = big + 10 * UNIT - i as u64;
         entries.push(agg_entry(&s, channel, key, amount, gib(amount) + i as u64).await?);
     }
-    let (k, size) = execute_aggregated(&s, &group, &entries, &tables).await?;
-    let agg_row = |format, k: usize, size: usize| FormatRow {
+    let (k, size, units) = execute_aggregated(&s, &group, &entries, &tables).await?;
+    let agg_row = |format, k: usize, size: usize, units| FormatRow {
         format,
         measured_channels_per_tx: k,
         byte_limit_channels_per_tx: k,
@@ -426,14 +443,15 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         bytes_per_channel: per(size as u64, k),
         signatures_per_channel: per(1, k),
         fee_lamports_per_channel: per(LAMPORTS_PER_SIGNATURE, k),
-        verify_cu_per_tx: AGG_VERIFY_CU_BASE + AGG_VERIFY_CU_PER_CHANNEL * k as u64,
-        verify_cu_per_tx_sha512_syscall: AGG_VERIFY_CU_BASE
-            + AGG_VERIFY_CU_PER_CHANNEL_SHA512_SYSCALL * k as u64,
+        cu_requested: budget::settle_many_agg_units(k),
+        cu_consumed: units,
+        cu_limit_channels_per_tx: cu_limit(budget::settle_many_agg_units),
     };
     rows.push(agg_row(
         "settle_many_agg, v0 + lookup table (metered receipts)",
         k,
         size,
+        units,
     ));
     // The worst these deposits allow: first receipts, the whole deposit from nothing settled,
     // bytes = u64::MAX unrelated to the price (10-byte varints).
@@ -441,11 +459,12 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
     for (i, (channel, key)) in worst.iter().enumerate() {
         entries.push(agg_entry(&s, channel, key, 5 * UNIT - i as u64, u64::MAX - i as u64).await?);
     }
-    let (k, size) = execute_aggregated(&s, &group, &entries, &tables).await?;
+    let (k, size, units) = execute_aggregated(&s, &group, &entries, &tables).await?;
     rows.push(agg_row(
         "settle_many_agg, v0 + lookup table (worst case: bytes unrelated to price)",
         k,
         size,
+        units,
     ));
 
     // A channel's life: open, settlements, close (cooperative close_by_provider; a forced
@@ -475,43 +494,42 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
             settle_cu,
         }
     };
-    let ours_cu = format!(
-        "{} ({} with the sha512 syscall)",
-        VERIFY_CU_FAST_SHA512 + PER_CHANNEL_OVERHEAD_CU,
-        VERIFY_CU_SHA512_SYSCALL + PER_CHANNEL_OVERHEAD_CU
-    );
+    // Per channel: measured on the VM when the program ran there, else the SDK's request.
+    let cu_per_channel = |row: &FormatRow| match row.cu_consumed {
+        Some(units) => format!("{} (measured)", units / row.measured_channels_per_tx as u64),
+        None => format!(
+            "≤ {} (requested)",
+            row.cu_requested / row.measured_channels_per_tx as u32
+        ),
+    };
     let lifecycle = vec![
         life(
             "this program, half-aggregated, v0 + lookup table",
             1.0 / k_agg as f64,
             0,
             rent,
-            format!(
-                "{} ({} with the sha512 syscall; estimate, docs/adr/0011)",
-                AGG_VERIFY_CU_PER_CHANNEL + PER_CHANNEL_OVERHEAD_CU,
-                AGG_VERIFY_CU_PER_CHANNEL_SHA512_SYSCALL + PER_CHANNEL_OVERHEAD_CU
-            ),
+            cu_per_channel(&rows[2]),
         ),
         life(
             "this program, v0 + lookup table",
             1.0 / k_v0 as f64,
             0,
             rent,
-            ours_cu.clone(),
+            cu_per_channel(&rows[1]),
         ),
         life(
             "this program, legacy",
             1.0 / k_legacy as f64,
             0,
             rent,
-            ours_cu.clone(),
+            cu_per_channel(&rows[0]),
         ),
         life(
             "this program, one settlement per transaction",
             1.0,
             0,
             rent,
-            ours_cu,
+            cu_per_channel(&single),
         ),
         life(
             "peer: precompile, ~5 settlements per transaction",
@@ -535,7 +553,10 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
             LAMPORTS_PER_SIGNATURE, PEER_PRECOMPILE_LAMPORTS
         ),
         "half-aggregated: one 32-byte scalar per batch and, per channel, R (32 bytes) and two varints (the amount relative to what the channel has settled, the bytes relative to what the amount pays for at the channel's price); the metered row's receipts have full-width values (amounts ≈ 2^53.8 base units, bytes ≈ 2^63.9) ten tokens above what each channel settled; the worst-case row signs bytes unrelated to the price (10-byte varints)".into(),
-        "compute units cannot be measured here (the program runs natively); CU figures are the verifier's published cost plus a budgeted overhead".into(),
+        match hosting {
+            Hosting::Sbf(_) => "compute units: cu_consumed is what each transaction consumed on the SBF VM (sbf/build.sh's build: upstream LLVM, sbf/README.md); cu_requested is what the SDK asks for (client/src/budget.rs); a transaction may use at most 1.4M, and the aggregated batch is the largest that fits both 1,232 bytes and 1.4M CU (and the 32 KiB heap: it executed)".into(),
+            Hosting::Native => "compute units: the program was hosted natively (no SBF build at --program), so cu_consumed is not measured; cu_requested is what the SDK asks for, from figures measured on the SBF VM (client/src/budget.rs); run `sbf/build.sh program` first to measure".into(),
+        },
         "a buyer's deposit and withdrawal are per buyer, not per channel (pooled escrow), and are left out".into(),
     ];
     let fee = |settlement, k: u64, extra| FeeRow {
@@ -555,6 +576,10 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
         ),
     ];
     Ok(BenchReport {
+        program: match hosting {
+            Hosting::Sbf(path) => format!("sbf: {}", path.display()),
+            Hosting::Native => "native".into(),
+        },
         settlement: rows,
         one_settlement_per_tx: single,
         fee_per_settled_channel: fees,
@@ -568,6 +593,10 @@ pub async fn run(dir: &Path) -> Result<BenchReport, ClientError> {
 pub struct Args {
     #[command(subcommand)]
     pub what: Option<Cmd>,
+    /// The program's SBF build to run on the VM (compute units measured); when absent, the
+    /// program is hosted natively.
+    #[arg(long, default_value = "target/deploy/bandwidth_settlement.so")]
+    pub program: std::path::PathBuf,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -583,7 +612,12 @@ pub async fn execute(args: &Args, ctx: &crate::context::Ctx) -> Result<bool, Cli
         ctx.print(&super::bench_ingest::run(a, dir.path()).await?);
         return Ok(true);
     }
-    eprintln!("bwx bench: embedded chain, one provider, 78 buyers");
-    ctx.print(&run(dir.path()).await?);
+    let hosting = if args.program.exists() {
+        Hosting::Sbf(args.program.clone())
+    } else {
+        Hosting::Native
+    };
+    eprintln!("bwx bench: embedded chain, one provider, 78 buyers, program {hosting:?}");
+    ctx.print(&run(dir.path(), &hosting).await?);
     Ok(true)
 }
