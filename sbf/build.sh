@@ -27,7 +27,7 @@ die() { printf 'sbf: error: %s\n' "$*" >&2; exit 1; }
 apt_dir=$cache/apt
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o Debug::NoLocking=1
-  -o APT::Sandbox::User=root -o Acquire::Retries=3)
+  -o "APT::Sandbox::User=$(id -un)" -o Acquire::Retries=3)
 apt_ready=""
 apt_update() {
   [ -n "$apt_ready" ] && return

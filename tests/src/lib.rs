@@ -331,7 +331,7 @@ impl Env {
             .max_log_bytes
             .max(bandwidth_client::events::log_bytes(&logs));
         if result.is_ok() {
-            sbf::record_units(&logs);
+            sbf::check_units(&logs);
             self.history.push(logs.clone());
         }
         self.check_invariants().await;

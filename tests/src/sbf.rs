@@ -168,11 +168,27 @@ fn agave_logger_quiet() {
 /// to see what each instruction costs over every path the tests take.
 pub const UNITS_LOG_ENV: &str = "BWX_UNITS_LOG";
 
-pub(crate) fn record_units(logs: &[String]) {
+/// On the VM, every call of the program must stay within what the SDK would request for it
+/// (`bandwidth_client::budget`): the whole suite run on the SBF build checks the budgets over
+/// every path it takes. With [`UNITS_LOG_ENV`] set, the calls are also logged.
+pub(crate) fn check_units(logs: &[String]) {
+    let calls = bandwidth_client::events::program_calls(logs);
+    for c in &calls {
+        let name = c.instruction.as_deref().unwrap_or_default();
+        if let Some(budget) = bandwidth_client::budget::for_instruction(name) {
+            assert!(
+                c.units <= u64::from(budget),
+                "{name} consumed {} compute units on the VM, more than the {budget} the SDK \
+                 requests for it (client/src/budget.rs):\n{}",
+                c.units,
+                logs.join("\n")
+            );
+        }
+    }
     let Some(path) = std::env::var_os(UNITS_LOG_ENV) else {
         return;
     };
-    let lines: String = bandwidth_client::events::program_calls(logs)
+    let lines: String = calls
         .into_iter()
         .map(|c| format!("{}\t{}\n", c.instruction.unwrap_or_default(), c.units))
         .collect();

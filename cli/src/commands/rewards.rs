@@ -148,7 +148,7 @@ pub async fn configure<C: Chain>(
             address: *mint,
         })?;
     let ix = ix::configure_rewards(client.payer().pubkey(), *market, *mint, owner.owner, terms);
-    client.send(&[ix], &[], compute::ADMIN * 2).await?;
+    client.send(&[ix], &[], compute::CONFIGURE_REWARDS).await?;
     show(client, market).await
 }
 

@@ -52,6 +52,9 @@ pub fn divmod128(n_lo: u64, n_hi: u64, d_lo: u64, d_hi: u64) -> ((u64, u64), (u6
         if d_lo == 0 {
             return ((0, 0), (n_lo, n_hi));
         }
+        if n_hi == 0 {
+            return ((n_lo / d_lo, 0), (n_lo % d_lo, 0));
+        }
         // Two digits of 64 bits: n_hi / d, then (remainder ‖ n_lo) / d.
         let (q_hi, r_hi) = (n_hi / d_lo, n_hi % d_lo);
         let (q_lo, r) = divlu(r_hi, n_lo, d_lo);
