@@ -25,9 +25,13 @@ pub fn probe() -> Result<PathBuf, String> {
     build("probe", "bandwidth_sbf_probe")
 }
 
-/// Runs `sbf/build.sh <what>` once per process and `what`, one build at a time.
+/// What each `sbf/build.sh <what>` of this process ended with.
+type Builds = Vec<(&'static str, Result<(), String>)>;
+
+/// Runs `sbf/build.sh <what>` once per process and `what`, one build at a time (two cold
+/// runs would fetch the same toolchain into the same cache).
 fn build(what: &'static str, name: &str) -> Result<PathBuf, String> {
-    static BUILDS: OnceLock<Mutex<Vec<(&'static str, Result<(), String>)>>> = OnceLock::new();
+    static BUILDS: OnceLock<Mutex<Builds>> = OnceLock::new();
     let mut builds = BUILDS
         .get_or_init(Default::default)
         .lock()

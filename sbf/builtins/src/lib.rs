@@ -273,9 +273,9 @@ mod tests {
                 let (al, ah) = split(a);
                 let (bl, bh) = split(b);
                 assert_eq!(join(mul128(al, ah, bl, bh)), a.wrapping_mul(b));
-                if b != 0 {
-                    let (q, r) = divmod128(al, ah, bl, bh);
-                    assert_eq!((join(q), join(r)), (a / b, a % b), "{a} / {b}");
+                if let (Some(q), Some(r)) = (a.checked_div(b), a.checked_rem(b)) {
+                    let (dq, dr) = divmod128(al, ah, bl, bh);
+                    assert_eq!((join(dq), join(dr)), (q, r), "{a} / {b}");
                     let (ai, bi) = (a as i128, b as i128);
                     if !(ai == i128::MIN && bi == -1) {
                         let (q, r) = idivmod128(al, ah, bl, bh);
