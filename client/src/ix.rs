@@ -102,16 +102,16 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
 }
 
 pub fn create_market(
-    admin: Pubkey,
+    creator: Pubkey,
     mint: Pubkey,
     token_program: Pubkey,
     treasury: Pubkey,
     args: CreateMarketArgs,
 ) -> Instruction {
-    let m = MarketKeys::derive(mint, admin, token_program, treasury);
+    let m = MarketKeys::derive(mint, creator, token_program, treasury);
     build(
         acc::CreateMarket {
-            admin,
+            creator,
             market: m.market,
             mint,
             vault: m.vault,
@@ -156,7 +156,10 @@ pub fn deposit(owner: Pubkey, m: &MarketKeys, source: Pubkey, amount: u64) -> In
     build(
         acc::Deposit {
             owner,
-            tokens: m.vault_accounts(),
+            market: m.market,
+            vault: m.vault,
+            mint: m.mint,
+            token_program: m.token_program,
             buyer: pda::buyer(&m.market, &owner),
             source,
             system_program: anchor_lang::system_program::ID,

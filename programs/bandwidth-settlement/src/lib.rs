@@ -124,8 +124,11 @@ pub mod bandwidth_settlement {
         Settle::handle(ctx, receipt)
     }
 
-    /// Anyone: settles one receipt on each of many channels of one provider (remaining
-    /// accounts), verified in-program, with one earnings update.
+    /// Anyone: settles one receipt on each of many channels of one provider, verified
+    /// in-program, with one earnings update.
+    ///
+    /// Remaining accounts: the channels, writable, one per entry of `receipts` and in the same
+    /// order (1 to 32; docs/protocol.md §4).
     pub fn settle_many<'info>(
         ctx: Context<'info, SettleMany<'info>>,
         receipts: Vec<ReceiptArgs>,
@@ -135,6 +138,9 @@ pub mod bandwidth_settlement {
 
     /// Anyone: the same with half-aggregated receipts (one scalar for the batch, 32 bytes and
     /// two varints per channel), verified with one multiscalar multiplication.
+    ///
+    /// Remaining accounts: the channels, writable, in the order of the entries (1 to 32;
+    /// docs/protocol.md §3.1, §3.2).
     pub fn settle_many_agg<'info>(
         ctx: Context<'info, SettleMany<'info>>,
         receipts: AggregatedReceipts,
@@ -198,6 +204,9 @@ pub mod bandwidth_settlement {
     }
 
     /// Anyone: sends the treasury share of accrued fees to the treasury and burns the rest.
+    ///
+    /// Remaining accounts: the ProviderMarket accounts whose fees are swept, writable, all of
+    /// this market; together they must hold some fees.
     pub fn sweep_fees<'info>(ctx: Context<'info, SweepFees<'info>>) -> Result<()> {
         SweepFees::handle(ctx)
     }

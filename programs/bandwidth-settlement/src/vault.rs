@@ -45,6 +45,26 @@ impl<'info> MarketVault<'info> {
         authority: &AccountInfo<'info>,
         amount: u64,
     ) -> Result<()> {
+        self.accounts().receive(from, authority, amount)
+    }
+}
+
+/// Accounts every payout from the vault needs.
+pub struct VaultAccounts<'a, 'info> {
+    pub market: &'a Account<'info, Market>,
+    pub vault: &'a InterfaceAccount<'info, TokenAccount>,
+    pub mint: &'a InterfaceAccount<'info, Mint>,
+    pub token_program: &'a Interface<'info, TokenInterface>,
+}
+
+impl<'info> VaultAccounts<'_, 'info> {
+    /// Moves `amount` from `from`, signed by its owner `authority`, into the vault.
+    pub fn receive(
+        &self,
+        from: &InterfaceAccount<'info, TokenAccount>,
+        authority: &AccountInfo<'info>,
+        amount: u64,
+    ) -> Result<()> {
         transfer_checked(
             CpiContext::new(
                 self.token_program.key(),
@@ -59,17 +79,7 @@ impl<'info> MarketVault<'info> {
             self.mint.decimals,
         )
     }
-}
 
-/// Accounts every payout from the vault needs.
-pub struct VaultAccounts<'a, 'info> {
-    pub market: &'a Account<'info, Market>,
-    pub vault: &'a InterfaceAccount<'info, TokenAccount>,
-    pub mint: &'a InterfaceAccount<'info, Mint>,
-    pub token_program: &'a Interface<'info, TokenInterface>,
-}
-
-impl<'info> VaultAccounts<'_, 'info> {
     pub fn pay(&self, to: &InterfaceAccount<'info, TokenAccount>, amount: u64) -> Result<()> {
         let seeds = self.market.signer_seeds();
         transfer_checked(

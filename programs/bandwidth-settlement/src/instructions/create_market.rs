@@ -30,12 +30,14 @@ pub struct CreateMarketArgs {
 
 #[derive(Accounts)]
 pub struct CreateMarket<'info> {
+    /// The market's creator, part of its address, and its first admin (a handover changes the
+    /// admin, never the creator nor the address). Pays the market's and the vault's rent.
     #[account(mut)]
-    pub admin: Signer<'info>,
+    pub creator: Signer<'info>,
     /// CHECK: created by the handler at this PDA (see `pda_account`).
     #[account(
         mut,
-        seeds = [seeds::MARKET, mint.key().as_ref(), admin.key().as_ref()],
+        seeds = [seeds::MARKET, mint.key().as_ref(), creator.key().as_ref()],
         bump,
     )]
     pub market: UncheckedAccount<'info>,
@@ -81,7 +83,7 @@ impl CreateMarket<'_> {
             ExtensionType::try_calculate_account_len::<TokenAccountState>(&required)?
         };
         create_pda(
-            &self.admin.to_account_info(),
+            &self.creator.to_account_info(),
             &self.vault.to_account_info(),
             space,
             &self.token_program.key(),
@@ -106,8 +108,8 @@ impl CreateMarket<'_> {
             bump: ctx.bumps.market,
             vault_bump: ctx.bumps.vault,
             paused: false,
-            creator: accounts.admin.key(),
-            admin: accounts.admin.key(),
+            creator: accounts.creator.key(),
+            admin: accounts.creator.key(),
             mint: accounts.mint.key(),
             token_program: accounts.token_program.key(),
             vault: accounts.vault.key(),
@@ -127,7 +129,7 @@ impl CreateMarket<'_> {
             reserved: [0; 64],
         };
         init_account(
-            &accounts.admin.to_account_info(),
+            &accounts.creator.to_account_info(),
             &accounts.market.to_account_info(),
             Market::SPACE,
             &market.signer_seeds(),

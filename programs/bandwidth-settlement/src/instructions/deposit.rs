@@ -7,29 +7,51 @@ use crate::{
     vault::*,
 };
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
+/// The market's accounts are the four of [`MarketVault`], with its checks, at the top level
+/// rather than nested: the escrow's seeds name the market, and account resolvers (Anchor's,
+/// Codama's) cannot follow a seed through a nested group of accounts. The accounts in the
+/// transaction are the same, in the same order.
 #[derive(Accounts)]
 pub struct Deposit<'info> {
     /// Buyer wallet; pays the escrow's rent on its first deposit.
     #[account(mut)]
     pub owner: Signer<'info>,
-    pub tokens: MarketVault<'info>,
+    #[account(
+        has_one = vault @ SettlementError::WrongVault,
+        has_one = mint @ SettlementError::WrongMint,
+        has_one = token_program @ SettlementError::WrongTokenProgram,
+    )]
+    pub market: Box<Account<'info, Market>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub token_program: Interface<'info, TokenInterface>,
     /// CHECK: the buyer's escrow PDA; created on the first deposit (see `pda_account`).
     #[account(
         mut,
-        seeds = [seeds::BUYER, tokens.market.key().as_ref(), owner.key().as_ref()],
+        seeds = [seeds::BUYER, market.key().as_ref(), owner.key().as_ref()],
         bump,
     )]
     pub buyer: UncheckedAccount<'info>,
-    #[account(mut, constraint = source.mint == tokens.market.mint @ SettlementError::WrongMint)]
+    #[account(mut, constraint = source.mint == market.mint @ SettlementError::WrongMint)]
     pub source: Box<InterfaceAccount<'info, TokenAccount>>,
     pub system_program: Program<'info, System>,
 }
 
-impl Deposit<'_> {
+impl<'info> Deposit<'info> {
+    fn vault_accounts(&self) -> VaultAccounts<'_, 'info> {
+        VaultAccounts {
+            market: &self.market,
+            vault: &self.vault,
+            mint: &self.mint,
+            token_program: &self.token_program,
+        }
+    }
+
     fn validate(&self, amount: u64) -> Result<()> {
-        require!(!self.tokens.market.paused, SettlementError::MarketPaused);
+        require!(!self.market.paused, SettlementError::MarketPaused);
         require!(amount > 0, SettlementError::ZeroAmount);
         Ok(())
     }
@@ -41,10 +63,10 @@ impl Deposit<'_> {
         let accounts = &mut *ctx.accounts;
         let owner_info = accounts.owner.to_account_info();
         accounts
-            .tokens
+            .vault_accounts()
             .receive(&accounts.source, &owner_info, amount)?;
 
-        let (market, owner) = (accounts.tokens.market.key(), accounts.owner.key());
+        let (market, owner) = (accounts.market.key(), accounts.owner.key());
         let buyer_info = accounts.buyer.to_account_info();
         if buyer_info.owner != &crate::ID {
             let bump = ctx.bumps.buyer;
