@@ -15,8 +15,11 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod mint_policy;
+pub mod payout;
 pub mod pda_account;
+pub mod settlement;
 pub mod state;
+pub mod validation;
 pub mod vault;
 
 // The receipt format and its verifiers live in their own no_std crate (receipt/), so that the
@@ -29,6 +32,8 @@ pub use bandwidth_receipt::{halfagg, receipt};
 use bandwidth_sbf_builtins as _;
 
 use instructions::*;
+use payout::*;
+pub use settlement::ReceiptArgs;
 
 #[cfg(all(feature = "fast-sha512", feature = "sha512-syscall"))]
 compile_error!(

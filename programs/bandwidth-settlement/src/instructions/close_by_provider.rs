@@ -1,9 +1,6 @@
 use crate::{
     errors::SettlementError,
-    instructions::{
-        finalize_close::refund_to_buyer,
-        settle::{apply_and_credit, ReceiptArgs, Tally},
-    },
+    settlement::{apply_and_credit, refund_to_buyer, ReceiptArgs, Tally},
     state::*,
 };
 use anchor_lang::prelude::*;

@@ -5,6 +5,7 @@ use crate::{
     mint_policy,
     pda_account::{create_pda, init_account},
     state::*,
+    validation::validate_window_bounds,
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{
@@ -150,13 +151,4 @@ impl CreateMarket<'_> {
         });
         Ok(())
     }
-}
-
-/// Market dispute-window bounds must lie within the hard caps and be ordered.
-pub fn validate_window_bounds(min: u32, max: u32) -> Result<()> {
-    require!(
-        MIN_DISPUTE_WINDOW_SECS <= min && min <= max && max <= MAX_DISPUTE_WINDOW_SECS,
-        SettlementError::InvalidDisputeWindowBounds
-    );
-    Ok(())
 }

@@ -1,4 +1,4 @@
-use crate::{errors::SettlementError, events::ChannelClosed, state::*};
+use crate::{errors::SettlementError, settlement::refund_to_buyer, state::*};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -50,36 +50,4 @@ impl FinalizeClose<'_> {
         }
         refund_to_buyer(&accounts.channel, &mut accounts.buyer, pm, false)
     }
-}
-
-/// Returns `deposit - settled` to the buyer's free balance and records the close. The
-/// account itself is closed by the `close` constraint after the handler.
-pub fn refund_to_buyer(
-    channel: &Account<Channel>,
-    buyer: &mut Account<Buyer>,
-    provider_market: &mut Account<ProviderMarket>,
-    by_provider: bool,
-) -> Result<()> {
-    let refund = channel.refund()?;
-    buyer.free = buyer
-        .free
-        .checked_add(refund)
-        .ok_or(SettlementError::ArithmeticOverflow)?;
-    buyer.open_channels = buyer.open_channels.saturating_sub(1);
-    provider_market.channel_closed();
-    provider_market.record_rating(channel.rating, channel.settled);
-    crate::events::emit(&ChannelClosed {
-        market: channel.market,
-        buyer: channel.buyer,
-        provider: channel.provider,
-        channel: channel.key(),
-        settled: channel.settled,
-        settled_bytes: channel.settled_bytes,
-        refund,
-        buyer_free_balance: buyer.free,
-        by_provider,
-        rating: channel.rating,
-        answered: channel.close_answered,
-    });
-    Ok(())
 }

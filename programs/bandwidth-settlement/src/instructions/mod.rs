@@ -48,4 +48,3 @@ pub use unstake::*;
 pub use update_market::*;
 pub use update_provider::*;
 pub use withdraw::*;
-pub use withdraw_earnings::*;

@@ -1,5 +1,7 @@
 use crate::pda_account::init_account;
-use crate::{constants::*, errors::SettlementError, events::ProviderRegistered, state::*};
+use crate::{
+    constants::*, events::ProviderRegistered, state::*, validation::validate_provider_terms,
+};
 use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
@@ -24,29 +26,6 @@ pub struct RegisterProvider<'info> {
     #[account(mut, seeds = [seeds::PROVIDER, authority.key().as_ref()], bump)]
     pub provider: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
-}
-
-/// Checks shared by register and update.
-pub fn validate_provider_terms(
-    min_dispute_window_secs: u32,
-    bounty_bps: u16,
-    endpoint: &str,
-    region: &str,
-) -> Result<()> {
-    require!(
-        (MIN_DISPUTE_WINDOW_SECS..=MAX_DISPUTE_WINDOW_SECS).contains(&min_dispute_window_secs),
-        SettlementError::InvalidProviderDisputeWindow
-    );
-    require!(bounty_bps <= MAX_BOUNTY_BPS, SettlementError::BountyTooHigh);
-    require!(
-        endpoint.len() <= MAX_ENDPOINT_LEN as usize,
-        SettlementError::EndpointTooLong
-    );
-    require!(
-        region.len() <= MAX_REGION_LEN as usize,
-        SettlementError::RegionTooLong
-    );
-    Ok(())
 }
 
 impl RegisterProvider<'_> {

@@ -1,8 +1,7 @@
 use crate::{
     errors::SettlementError,
-    halfagg,
-    instructions::settle::{apply_and_credit, bounty_payout, credit, ReceiptArgs, Tally},
-    receipt,
+    halfagg, receipt,
+    settlement::{apply_and_credit, bounty_payout, credit, ReceiptArgs, Tally},
     state::*,
 };
 use anchor_lang::prelude::*;

@@ -2,8 +2,8 @@ use crate::{
     constants::*,
     errors::SettlementError,
     events::{FeeChangeAnnounced, MarketUpdated},
-    instructions::create_market::validate_window_bounds,
     state::*,
+    validation::validate_window_bounds,
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;

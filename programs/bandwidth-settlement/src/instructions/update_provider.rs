@@ -1,6 +1,5 @@
 use crate::{
-    errors::SettlementError, events::ProviderUpdated,
-    instructions::register_provider::validate_provider_terms, state::*,
+    errors::SettlementError, events::ProviderUpdated, state::*, validation::validate_provider_terms,
 };
 use anchor_lang::prelude::*;
 

@@ -1,28 +1,5 @@
-use crate::{errors::SettlementError, events::EarningsWithdrawn, state::*, vault::*};
+use crate::{errors::SettlementError, events::EarningsWithdrawn, payout::ProviderPayout};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
-
-/// A payout out of the vault to a token account of the provider's payout wallet: its earnings
-/// (`withdraw_earnings`) or its unbonded stake (`withdraw_stake`).
-#[derive(Accounts)]
-pub struct ProviderPayout<'info> {
-    pub authority: Signer<'info>,
-    #[account(has_one = authority @ SettlementError::NotProviderAuthority)]
-    pub provider: Box<Account<'info, Provider>>,
-    pub tokens: MarketVault<'info>,
-    #[account(
-        mut,
-        has_one = provider @ SettlementError::WrongProvider,
-        constraint = provider_market.market == tokens.market.key() @ SettlementError::WrongMarket,
-    )]
-    pub provider_market: Box<Account<'info, ProviderMarket>>,
-    #[account(
-        mut,
-        constraint = destination.mint == tokens.market.mint @ SettlementError::WrongMint,
-        constraint = destination.owner == provider.payout @ SettlementError::WrongPayoutAccount,
-    )]
-    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
-}
 
 impl ProviderPayout<'_> {
     fn amount(&self, requested: Option<u64>) -> Result<u64> {

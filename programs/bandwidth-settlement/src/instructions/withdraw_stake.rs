@@ -1,4 +1,4 @@
-use crate::{errors::SettlementError, events::StakeWithdrawn, instructions::ProviderPayout};
+use crate::{errors::SettlementError, events::StakeWithdrawn, payout::ProviderPayout};
 use anchor_lang::prelude::*;
 
 impl ProviderPayout<'_> {
