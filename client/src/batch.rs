@@ -4,10 +4,7 @@
 use crate::{errors::ClientError, ix};
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{
-    halfagg,
-    instructions::{AggregatedReceipts, ReceiptArgs},
-    receipt::SignedReceipt,
-    state::Channel,
+    halfagg, instructions::AggregatedReceipts, receipt::SignedReceipt, state::Channel, ReceiptArgs,
 };
 use solana_hash::Hash;
 use solana_instruction::Instruction;
@@ -166,6 +163,8 @@ pub fn fits((size, accounts): (usize, usize)) -> bool {
 
 /// One `settle_many` group: the provider's channels in one market.
 pub struct SettleGroup<'a> {
+    /// The program's builders (its id).
+    pub ix: ix::Ix,
     pub payer: Pubkey,
     pub settler: Pubkey,
     pub market: Pubkey,
@@ -180,7 +179,7 @@ impl SettleGroup<'_> {
     /// The instructions of one transaction settling `entries`.
     pub fn instructions(&self, entries: &[(Pubkey, ReceiptArgs)]) -> Vec<Instruction> {
         let mut ixs = (self.compute_budget)(settle_many_units(entries.len()));
-        ixs.push(ix::settle_many(
+        ixs.push(self.ix.settle_many(
             self.settler,
             self.market,
             self.provider,
@@ -210,7 +209,7 @@ impl SettleGroup<'_> {
     ) -> Result<Vec<Instruction>, ClientError> {
         let mut ixs = (self.compute_budget)(settle_many_agg_units(entries.len()));
         let channels: Vec<Pubkey> = entries.iter().map(|e| e.channel).collect();
-        ixs.push(ix::settle_many_agg(
+        ixs.push(self.ix.settle_many_agg(
             self.settler,
             self.market,
             self.provider,

@@ -90,8 +90,10 @@ pub const WITHDRAW: u32 = 29_000;
 pub const PROVIDER: u32 = 30_000 + PDA_SEARCH_UNITS;
 /// `open_channel` (19.6k–46.8k; finds the channel).
 pub const OPEN_CHANNEL: u32 = 30_000 + PDA_SEARCH_UNITS;
-/// `top_up` (9.5k), `rate_channel` (5.9k).
+/// `top_up` (9.5k).
 pub const TOP_UP: u32 = 11_000;
+/// `rate_channel` (5.9k).
+pub const RATE: u32 = 7_500;
 /// `request_close` (up to 10.3k).
 pub const REQUEST_CLOSE: u32 = 12_000;
 /// `finalize_close` (up to 11.3k).
@@ -121,7 +123,8 @@ pub fn for_instruction(instruction: &str) -> Option<u32> {
         "Withdraw" | "WithdrawStake" => WITHDRAW,
         "RegisterProvider" | "JoinMarket" | "ClaimRewards" => PROVIDER,
         "OpenChannel" => OPEN_CHANNEL,
-        "TopUp" | "RateChannel" => TOP_UP,
+        "TopUp" => TOP_UP,
+        "RateChannel" => RATE,
         "RequestClose" => REQUEST_CLOSE,
         "FinalizeClose" => FINALIZE,
         "CloseByProvider" => CLOSE_BY_PROVIDER,

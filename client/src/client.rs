@@ -54,9 +54,13 @@ pub struct TxStats {
     pub bytes: u64,
 }
 
-/// A chain and, unless read-only, a fee payer: every command runs against one of these.
+/// A chain and, unless read-only, a fee payer: every operation runs against one of these.
 pub struct Client<C: Chain> {
     pub chain: C,
+    /// The settlement program's id [default: the one this SDK was built with]: the builders
+    /// ([`ix`](Self::ix)), the addresses ([`pda`](Self::pda)) and the events read back follow
+    /// it, so a devnet deployment or a fork works by setting it.
+    pub program_id: Pubkey,
     payer: Option<SharedSigner>,
     /// Priority fee in micro-lamports per compute unit; 0 adds no price instruction.
     pub priority_fee: PriorityFee,
@@ -75,6 +79,7 @@ impl<C: Chain> Client<C> {
     pub fn with_signer(chain: C, payer: Option<SharedSigner>) -> Self {
         Client {
             chain,
+            program_id: crate::PROGRAM_ID,
             payer,
             priority_fee: PriorityFee::Fixed(0),
             auto_fee: AtomicU64::new(0),
@@ -97,6 +102,27 @@ impl<C: Chain> Client<C> {
     pub fn payer(&self) -> &(dyn Signer + Send + Sync) {
         self.try_payer()
             .expect("a signing operation on a read-only client")
+    }
+
+    /// The instruction builders for this client's program.
+    pub fn ix(&self) -> crate::ix::Ix {
+        crate::ix::Ix::new(self.program_id)
+    }
+
+    /// The program's addresses for this client's program.
+    pub fn pda(&self) -> crate::pda::Pda {
+        crate::pda::Pda::new(self.program_id)
+    }
+
+    /// [`send`](Self::send), and the program's events read back from the log.
+    pub async fn land(
+        &self,
+        ixs: &[Instruction],
+        signers: &[&(dyn Signer + Sync)],
+        compute_units: u32,
+    ) -> Result<crate::ops::Landed, ClientError> {
+        let sent = self.send(ixs, signers, compute_units).await?;
+        Ok(crate::ops::Landed::new(sent, &self.program_id))
     }
 
     pub fn stats(&self) -> TxStats {

@@ -34,8 +34,11 @@ pub enum ClientError {
     Store(String),
     #[error("cluster: {0}")]
     Chain(String),
-    /// A transaction was to be sent by a client without a signer.
-    #[error("this needs a signer: pass -k/--keypair (a keypair file, prompt:// or another signer URI) or set keypair_path in the Solana CLI config")]
+    /// Input refused before anything was sent: see [`InputError`].
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A transaction was to be sent, or a signer's address read, by a client without a signer.
+    #[error("this needs a signer: create the client with one (Client::new), not read-only")]
     NoSigner,
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -114,10 +117,12 @@ impl ClientError {
         }
     }
 
-    /// The program error's name (`"InvalidReceiptSignature"`, ...), if any.
+    /// The error's name: a program error's (`"InvalidReceiptSignature"`, ...), or the SDK's
+    /// refusal of its input (`"InsufficientFreeBalance"`, ...); `None` for others.
     pub fn name(&self) -> Option<&str> {
         match self {
             ClientError::Program { name, .. } => Some(name),
+            ClientError::Input(e) => Some(e.name()),
             _ => None,
         }
     }
@@ -204,4 +209,115 @@ fn anchor_error(code: u32) -> Option<(String, String)> {
 fn token_error(code: u32) -> Option<(String, String)> {
     let e = spl_token_2022_interface::error::TokenError::try_from(code).ok()?;
     Some((format!("{e:?}"), e.to_string()))
+}
+
+/// Input the SDK refuses before sending anything: each names what is wrong and what to do.
+/// Amounts are in base units, shown in the mint's decimals.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("the amount is zero: pass a positive amount")]
+    ZeroAmount,
+    #[error("{text:?} is not an amount with at most {decimals} decimals (the mint's)")]
+    BadAmount { text: String, decimals: u8 },
+    #[error("token account {account} holds {}, less than the {} asked: fund it first", ui(*.held, *.decimals), ui(*.asked, *.decimals))]
+    InsufficientTokens {
+        account: Pubkey,
+        held: u64,
+        asked: u64,
+        decimals: u8,
+    },
+    #[error("the escrow's free balance is {}, less than the {} asked: deposit more, or ask for less", ui(*.free, *.decimals), ui(*.asked, *.decimals))]
+    InsufficientFreeBalance { free: u64, asked: u64, decimals: u8 },
+    #[error("refusing to sign {}: the channel's deposit is {}; top up first", ui(*.asked, *.decimals), ui(*.deposit, *.decimals))]
+    ExceedsDeposit {
+        deposit: u64,
+        asked: u64,
+        decimals: u8,
+    },
+    #[error("the earnings are {}, less than the {} asked", ui(*.earnings, *.decimals), ui(*.asked, *.decimals))]
+    ExceedsEarnings {
+        earnings: u64,
+        asked: u64,
+        decimals: u8,
+    },
+    #[error("the stake is {}, less than the {} asked to unbond", ui(*.stake, *.decimals), ui(*.asked, *.decimals))]
+    ExceedsStake {
+        stake: u64,
+        asked: u64,
+        decimals: u8,
+    },
+    #[error("channel {channel} is in market {actual}, not {expected}")]
+    WrongMarket {
+        channel: Pubkey,
+        expected: Pubkey,
+        actual: Pubkey,
+    },
+    #[error("the receipt is for channel {receipt}, not {expected}")]
+    WrongChannel { expected: Pubkey, receipt: Pubkey },
+    #[error("{signer} does not own the escrow of channel {channel}: only its buyer can do this")]
+    NotChannelBuyer { channel: Pubkey, signer: Pubkey },
+    #[error("{signer} is neither the buyer ({buyer}) nor the provider of channel {channel}: only they can close it; anyone can finalize it after the deadline")]
+    NotChannelParty {
+        channel: Pubkey,
+        signer: Pubkey,
+        buyer: Pubkey,
+    },
+    #[error("a dispute window of {asked} s is outside what the market accepts ({min}..={max} s) or below the provider's minimum ({provider_min} s)")]
+    DisputeWindowOutOfBounds {
+        asked: u32,
+        min: u32,
+        max: u32,
+        provider_min: u32,
+    },
+    #[error("provider {0} is inactive: it takes no new channels")]
+    ProviderInactive(Pubkey),
+    #[error("a rating of {0}: rate 1 to 5")]
+    RatingOutOfRange(u8),
+    #[error("the session key kept for {channel} is not the channel's receipt signer {signer}")]
+    SessionKeyMismatch { channel: Pubkey, signer: Pubkey },
+    #[error("channel {0} is open: the buyer must request a close first")]
+    ChannelOpen(Pubkey),
+    #[error(
+        "the dispute window of {channel} ends at {deadline} ({left} s from now): finalize after it"
+    )]
+    DisputeWindowOpen {
+        channel: Pubkey,
+        deadline: i64,
+        left: i64,
+    },
+    #[error("no earnings to withdraw in this market: settle receipts first")]
+    NoEarnings,
+    #[error("no fees to sweep in market {0}")]
+    NoFees(Pubkey),
+}
+
+fn ui(amount: u64, decimals: u8) -> String {
+    crate::market::ui_amount(amount, decimals)
+}
+
+impl InputError {
+    /// The variant's name, as [`ClientError::name`] reports it ("ZeroAmount").
+    pub fn name(&self) -> &'static str {
+        match self {
+            InputError::ZeroAmount => "ZeroAmount",
+            InputError::BadAmount { .. } => "BadAmount",
+            InputError::InsufficientTokens { .. } => "InsufficientTokens",
+            InputError::InsufficientFreeBalance { .. } => "InsufficientFreeBalance",
+            InputError::ExceedsDeposit { .. } => "ExceedsDeposit",
+            InputError::ExceedsEarnings { .. } => "ExceedsEarnings",
+            InputError::ExceedsStake { .. } => "ExceedsStake",
+            InputError::WrongMarket { .. } => "WrongMarket",
+            InputError::WrongChannel { .. } => "WrongChannel",
+            InputError::NotChannelBuyer { .. } => "NotChannelBuyer",
+            InputError::NotChannelParty { .. } => "NotChannelParty",
+            InputError::DisputeWindowOutOfBounds { .. } => "DisputeWindowOutOfBounds",
+            InputError::ProviderInactive(_) => "ProviderInactive",
+            InputError::RatingOutOfRange(_) => "RatingOutOfRange",
+            InputError::SessionKeyMismatch { .. } => "SessionKeyMismatch",
+            InputError::ChannelOpen(_) => "ChannelOpen",
+            InputError::DisputeWindowOpen { .. } => "DisputeWindowOpen",
+            InputError::NoEarnings => "NoEarnings",
+            InputError::NoFees(_) => "NoFees",
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Decoding of the program's events from transaction logs, for indexers, the CLI and tests
 //! (the program writes events to the log, not through `emit_cpi!`: docs/adr/0010).
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AnchorDeserialize, Discriminator};
 use bandwidth_settlement::events::*;
 use base64::Engine;
@@ -63,10 +64,18 @@ pub struct TruncatedLog;
 /// while this program is the one executing are read, so another program's data can never be
 /// mistaken for ours. A log the runtime truncated is refused rather than read in part.
 pub fn parse_logs(logs: &[String]) -> Result<Vec<ProgramEvent>, TruncatedLog> {
+    parse_logs_of(&bandwidth_settlement::ID, logs)
+}
+
+/// [`parse_logs`] for the program deployed at `program_id` (a devnet deployment, a fork).
+pub fn parse_logs_of(
+    program_id: &Pubkey,
+    logs: &[String],
+) -> Result<Vec<ProgramEvent>, TruncatedLog> {
     if logs.iter().any(|l| l == "Log truncated") {
         return Err(TruncatedLog);
     }
-    let program = bandwidth_settlement::ID.to_string();
+    let program = program_id.to_string();
     let mut stack: Vec<String> = vec![];
     let mut events = vec![];
     for line in logs {
@@ -119,7 +128,12 @@ pub struct ProgramCall {
 /// M compute units" lines: what each call cost on the VM (a natively hosted program reports
 /// none).
 pub fn program_calls(logs: &[String]) -> Vec<ProgramCall> {
-    let id = bandwidth_settlement::ID.to_string();
+    program_calls_of(&bandwidth_settlement::ID, logs)
+}
+
+/// [`program_calls`] for the program deployed at `program_id`.
+pub fn program_calls_of(program_id: &Pubkey, logs: &[String]) -> Vec<ProgramCall> {
+    let id = program_id.to_string();
     let invoke = format!("Program {id} invoke [1]");
     let consumed = format!("Program {id} consumed ");
     let mut calls = vec![];

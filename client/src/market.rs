@@ -4,9 +4,6 @@ use crate::{errors::ClientError, ix::MarketKeys, tokens, Chain, Client};
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::state::Market;
 
-/// Compute units per instruction, measured on the SBF VM ([`crate::budget`]).
-pub use crate::budget as compute;
-
 /// A market and what displaying its amounts needs.
 #[derive(Clone, Debug)]
 pub struct MarketInfo {
@@ -43,7 +40,7 @@ pub async fn load_market<C: Chain>(
         })?;
     let (decimals, _) = tokens::mint_info(&mint.data)
         .ok_or_else(|| ClientError::Invalid(format!("{} is not a mint", account.mint)))?;
-    let pool = crate::pda::reward_pool(address);
+    let pool = client.pda().reward_pool(address);
     let reward_pool = client.chain.account(&pool).await?.map(|_| pool);
     Ok(MarketInfo {
         address: *address,
@@ -67,9 +64,10 @@ pub fn ui_amount(amount: u64, decimals: u8) -> String {
 /// Parses "1.5" into base units at `decimals`, refusing more precision than the mint has.
 pub fn parse_amount(text: &str, decimals: u8) -> Result<u64, ClientError> {
     let bad = || {
-        ClientError::Invalid(format!(
-            "{text:?} is not an amount with at most {decimals} decimals"
-        ))
+        ClientError::Input(crate::errors::InputError::BadAmount {
+            text: text.to_string(),
+            decimals,
+        })
     };
     let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
     if whole.is_empty() && frac.is_empty() {
@@ -113,12 +111,12 @@ pub async fn ensure_token_account<C: Chain>(
     let address = tokens::associated_address(owner, &market.keys.mint, &market.keys.token_program);
     if client.chain.account(&address).await?.is_none() {
         let ix = tokens::create_associated_account(
-            &client.payer().pubkey(),
+            &client.try_payer()?.pubkey(),
             owner,
             &market.keys.mint,
             &market.keys.token_program,
         );
-        client.send(&[ix], &[], compute::TOKEN_SETUP).await?;
+        client.send(&[ix], &[], crate::budget::TOKEN_SETUP).await?;
     }
     Ok(address)
 }

@@ -109,3 +109,55 @@ mod tests {
         }
     }
 }
+
+/// The program's addresses under `program_id`: [`Pda::default`] is the program this SDK was
+/// built with; a deployment at another address passes its own ([`crate::Client::pda`] follows
+/// the client's program id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pda {
+    pub program_id: Pubkey,
+}
+
+impl Default for Pda {
+    fn default() -> Self {
+        Pda::new(ID)
+    }
+}
+
+impl Pda {
+    pub const fn new(program_id: Pubkey) -> Pda {
+        Pda { program_id }
+    }
+
+    fn id(&self) -> Option<&Pubkey> {
+        Some(&self.program_id)
+    }
+
+    pub fn market(&self, mint: &Pubkey, creator: &Pubkey) -> Pubkey {
+        find_market(mint, creator, self.id()).0
+    }
+
+    pub fn vault(&self, market: &Pubkey) -> Pubkey {
+        find_vault(market, self.id()).0
+    }
+
+    pub fn buyer(&self, market: &Pubkey, owner: &Pubkey) -> Pubkey {
+        find_buyer(market, owner, self.id()).0
+    }
+
+    pub fn provider(&self, authority: &Pubkey) -> Pubkey {
+        find_provider(authority, self.id()).0
+    }
+
+    pub fn provider_market(&self, market: &Pubkey, provider: &Pubkey) -> Pubkey {
+        find_provider_market(market, provider, self.id()).0
+    }
+
+    pub fn channel(&self, buyer: &Pubkey, channel_id: u64) -> Pubkey {
+        find_channel(buyer, channel_id, self.id()).0
+    }
+
+    pub fn reward_pool(&self, market: &Pubkey) -> Pubkey {
+        find_reward_pool(market, self.id()).0
+    }
+}

@@ -2,12 +2,12 @@
 //! transaction (`settle_many`, packed to the size limit; v0 with lookup tables when given),
 //! retried, re-read and re-packed until every channel has an outcome. `bwx settle`, the
 //! watcher and a provider's node all settle through here.
-use crate::market::{compute, load_market, MarketInfo};
+use crate::budget as compute;
+use crate::market::{load_market, MarketInfo};
 use crate::{
     batch::{AggEntry, SettleGroup},
     errors::ClientError,
     ix::{self, Bounty},
-    pda,
     receipts::{store::Book, to_args},
     Chain, Client,
 };
@@ -18,18 +18,78 @@ use bandwidth_settlement::{
 };
 use serde::Serialize;
 use solana_message::AddressLookupTableAccount;
+use solana_signature::Signature;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize)]
+/// What became of one channel in a settlement round. Serialized (and displayed) as the words
+/// `bwx` prints: "settled", "nothing new", "closed", ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Outcome {
+    /// Its best receipt is settled on-chain (`signature`, `batch`).
+    #[serde(rename = "settled")]
+    Settled,
+    /// The chain already has everything the store holds.
+    #[serde(rename = "nothing new")]
+    NothingNew,
+    /// The channel account is gone.
+    #[serde(rename = "closed")]
+    Closed,
+    /// A closing channel's deadline passed: the program would refuse it, so it is never sent.
+    #[serde(rename = "deadline passed")]
+    DeadlinePassed,
+    /// A watcher waits for the second half of the dispute window, where its bounty is paid.
+    #[serde(rename = "waiting for the bounty phase")]
+    WaitingForBountyPhase,
+    /// A closing channel is settled inside the watcher's safety margin (it is also due).
+    #[serde(rename = "late: inside the safety margin")]
+    Late,
+    /// The store holds more than the channel's deposit on-chain: reported, never sent.
+    #[serde(rename = "exceeds the on-chain deposit")]
+    ExceedsDeposit,
+    /// The program refused it (see `error`).
+    #[serde(rename = "refused")]
+    Refused,
+    /// It could not be sent or read back (see `error`); a later round retries.
+    #[serde(rename = "failed")]
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Settled => "settled",
+            Outcome::NothingNew => "nothing new",
+            Outcome::Closed => "closed",
+            Outcome::DeadlinePassed => "deadline passed",
+            Outcome::WaitingForBountyPhase => "waiting for the bounty phase",
+            Outcome::Late => "late: inside the safety margin",
+            Outcome::ExceedsDeposit => "exceeds the on-chain deposit",
+            Outcome::Refused => "refused",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What became of one channel: amounts in base units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SettleRow {
-    pub channel: String,
-    /// "settled", "nothing new", "closed", "deadline passed", "waiting for the bounty phase",
-    /// "late: inside the safety margin", "exceeds the on-chain deposit", "refused" or
-    /// "failed" (the last two with `error`).
-    pub outcome: &'static str,
-    pub amount: Option<String>,
+    #[serde(serialize_with = "crate::display::as_text")]
+    pub channel: Pubkey,
+    /// The channel's market, when the row settled something (to read the amount in).
+    #[serde(serialize_with = "crate::display::as_text_opt")]
+    pub market: Option<Pubkey>,
+    pub outcome: Outcome,
+    /// The cumulative amount settled (base units) and its bytes.
+    pub amount: Option<u64>,
     pub bytes: Option<u64>,
-    pub signature: Option<String>,
+    #[serde(serialize_with = "crate::display::as_text_opt")]
+    pub signature: Option<Signature>,
     /// Channels settled in the same transaction.
     pub batch: Option<usize>,
     /// Why a settlement was refused or failed.
@@ -37,9 +97,10 @@ pub struct SettleRow {
 }
 
 impl SettleRow {
-    pub fn plain(channel: &Pubkey, outcome: &'static str) -> SettleRow {
+    pub fn plain(channel: &Pubkey, outcome: Outcome) -> SettleRow {
         SettleRow {
-            channel: channel.to_string(),
+            channel: *channel,
+            market: None,
             outcome,
             amount: None,
             bytes: None,
@@ -49,7 +110,7 @@ impl SettleRow {
         }
     }
 
-    fn error(channel: &Pubkey, outcome: &'static str, error: &ClientError) -> SettleRow {
+    fn error(channel: &Pubkey, outcome: Outcome, error: &ClientError) -> SettleRow {
         SettleRow {
             error: Some(error.to_string()),
             ..SettleRow::plain(channel, outcome)
@@ -58,7 +119,7 @@ impl SettleRow {
 
     /// The channel was not settled because something went wrong (see `error`).
     pub fn is_failure(&self) -> bool {
-        matches!(self.outcome, "refused" | "failed")
+        matches!(self.outcome, Outcome::Refused | Outcome::Failed)
     }
 }
 
@@ -173,18 +234,18 @@ pub fn settleable(
     channel: Pubkey,
     on_chain: Channel,
     now: i64,
-) -> Result<Due, &'static str> {
+) -> Result<Due, Outcome> {
     let receipt = store
         .best(&channel)
         .filter(|b| b.receipt.amount > on_chain.settled)
-        .ok_or("nothing new")?;
+        .ok_or(Outcome::NothingNew)?;
     if on_chain.state == ChannelState::Closing && now >= on_chain.close_deadline {
         // Too late: the program would refuse it. Never submit after the deadline.
-        return Err("deadline passed");
+        return Err(Outcome::DeadlinePassed);
     }
     if receipt.receipt.amount > on_chain.deposit {
         // The store was given other terms than the chain has: report, never send.
-        return Err("exceeds the on-chain deposit");
+        return Err(Outcome::ExceedsDeposit);
     }
     Ok(Due {
         channel,
@@ -223,7 +284,7 @@ pub async fn settle_due<C: Chain, S: Book>(
             Err(e) => {
                 rows.extend(
                     dues.iter()
-                        .map(|d| SettleRow::error(&d.channel, "failed", &e)),
+                        .map(|d| SettleRow::error(&d.channel, Outcome::Failed, &e)),
                 );
                 continue;
             }
@@ -249,6 +310,7 @@ async fn settle_group<C: Chain, S: Book>(
 ) -> Vec<SettleRow> {
     let budget = |units| client.compute_budget(units);
     let group = SettleGroup {
+        ix: client.ix(),
         payer: client.payer().pubkey(),
         settler: client.payer().pubkey(),
         market: m.keys.market,
@@ -260,12 +322,12 @@ async fn settle_group<C: Chain, S: Book>(
         compute_budget: &budget,
     };
     let mut rows = vec![];
-    let mut writable = vec![pda::provider_market(&m.keys.market, &provider)];
+    let mut writable = vec![client.pda().provider_market(&m.keys.market, &provider)];
     writable.extend(dues.iter().map(|d| d.channel));
     if let Err(e) = client.refresh_priority_fee(&writable).await {
         return dues
             .iter()
-            .map(|d| SettleRow::error(&d.channel, "failed", &e))
+            .map(|d| SettleRow::error(&d.channel, Outcome::Failed, &e))
             .collect();
     }
     // Batches of more than one channel go half-aggregated (32 bytes and two varints per
@@ -289,7 +351,7 @@ async fn settle_group<C: Chain, S: Book>(
         Err(e) => {
             return by_channel
                 .keys()
-                .map(|c| SettleRow::error(c, "failed", &e))
+                .map(|c| SettleRow::error(c, Outcome::Failed, &e))
                 .collect()
         }
     };
@@ -325,11 +387,12 @@ async fn settle_group<C: Chain, S: Book>(
                     // The chain has it; the store catches up at the next refresh if this fails.
                     let _ = store.record_settled(&d.channel, r.amount, r.bytes);
                     rows.push(SettleRow {
-                        channel: d.channel.to_string(),
-                        outcome: "settled",
-                        amount: Some(m.ui(r.amount)),
+                        channel: d.channel,
+                        market: Some(m.address),
+                        outcome: Outcome::Settled,
+                        amount: Some(r.amount),
                         bytes: Some(r.bytes),
-                        signature: Some(sent.signature.to_string()),
+                        signature: Some(sent.signature),
                         batch: Some(batch.len()),
                         error: None,
                     });
@@ -341,58 +404,77 @@ async fn settle_group<C: Chain, S: Book>(
                 rows.extend(
                     batch
                         .iter()
-                        .map(|d| SettleRow::error(&d.channel, "failed", &e)),
+                        .map(|d| SettleRow::error(&d.channel, Outcome::Failed, &e)),
                 );
                 continue;
             }
             Err(e) => e,
         };
-        // Refused. Re-read what changed since the batch was packed: channels closed or
-        // settled by someone else, deadlines passed.
-        let now = match retry.run(|| client.chain.clock()).await {
-            Ok(clock) => clock.unix_timestamp,
-            Err(e) => {
-                rows.extend(
-                    batch
-                        .iter()
-                        .map(|d| SettleRow::error(&d.channel, "failed", &e)),
-                );
-                continue;
-            }
-        };
-        let mut still_due = vec![];
-        for d in &batch {
-            let amount = d.receipt.receipt.amount;
-            match refresh_retrying(client, store, &d.channel, retry).await {
-                Err(e) => rows.push(SettleRow::error(&d.channel, "failed", &e)),
-                Ok(None) => rows.push(SettleRow::plain(&d.channel, "closed")),
-                Ok(Some(c)) if c.settled >= amount => {
-                    rows.push(SettleRow::plain(&d.channel, "nothing new"))
-                }
-                Ok(Some(c)) if c.state == ChannelState::Closing && now >= c.close_deadline => {
-                    rows.push(SettleRow::plain(&d.channel, "deadline passed"))
-                }
-                Ok(Some(c)) => still_due.push(Due {
-                    on_chain: c,
-                    ..d.clone()
-                }),
-            }
-        }
-        if still_due.len() < batch.len() {
-            work.push((still_due, false));
-        } else if !reread {
-            // Nothing visible changed: try once more as it is (the refusal may have raced
-            // with a change the read did not see yet), then split.
-            work.push((still_due, true));
-        } else if still_due.len() == 1 {
-            rows.push(SettleRow::error(&still_due[0].channel, "refused", &error));
-        } else {
-            let right = still_due.split_off(still_due.len() / 2);
-            work.push((right, false));
-            work.push((still_due, false));
-        }
+        work.extend(after_refusal(client, store, batch, reread, &error, retry, &mut rows).await);
     }
     rows
+}
+
+/// What to try next after `batch` was refused: the channels still due, re-read from the chain
+/// (the others get their row: closed, settled by someone else, deadline passed). Nothing
+/// visible changed: once more as it is (the refusal may have raced with a change the read did
+/// not see yet), then split until the channel refused on its own is found.
+#[allow(clippy::too_many_arguments)]
+async fn after_refusal<C: Chain, S: Book>(
+    client: &Client<C>,
+    store: &mut S,
+    batch: Vec<Due>,
+    reread: bool,
+    error: &ClientError,
+    retry: Retry,
+    rows: &mut Vec<SettleRow>,
+) -> Vec<(Vec<Due>, bool)> {
+    let now = match retry.run(|| client.chain.clock()).await {
+        Ok(clock) => clock.unix_timestamp,
+        Err(e) => {
+            rows.extend(
+                batch
+                    .iter()
+                    .map(|d| SettleRow::error(&d.channel, Outcome::Failed, &e)),
+            );
+            return vec![];
+        }
+    };
+    let mut still_due = vec![];
+    for d in &batch {
+        let amount = d.receipt.receipt.amount;
+        match refresh_retrying(client, store, &d.channel, retry).await {
+            Err(e) => rows.push(SettleRow::error(&d.channel, Outcome::Failed, &e)),
+            Ok(None) => rows.push(SettleRow::plain(&d.channel, Outcome::Closed)),
+            Ok(Some(c)) if c.settled >= amount => {
+                rows.push(SettleRow::plain(&d.channel, Outcome::NothingNew))
+            }
+            Ok(Some(c)) if c.state == ChannelState::Closing && now >= c.close_deadline => {
+                rows.push(SettleRow::plain(&d.channel, Outcome::DeadlinePassed))
+            }
+            Ok(Some(c)) => still_due.push(Due {
+                on_chain: c,
+                ..d.clone()
+            }),
+        }
+    }
+    if still_due.len() < batch.len() {
+        return vec![(still_due, false)];
+    }
+    if !reread {
+        return vec![(still_due, true)];
+    }
+    if still_due.len() == 1 {
+        rows.push(SettleRow::error(
+            &still_due[0].channel,
+            Outcome::Refused,
+            error,
+        ));
+        return vec![];
+    }
+    let right = still_due.split_off(still_due.len() / 2);
+    // Popped last first: the left half is tried first.
+    vec![(right, false), (still_due, false)]
 }
 
 /// Settles, for `channel` or for every channel in `store`, the best stored receipt when it is
@@ -417,7 +499,7 @@ pub async fn settle<C: Chain, S: Book>(
     let mut due = vec![];
     for address in channels {
         let Some(on_chain) = refresh(client, store, &address).await? else {
-            rows.push(SettleRow::plain(&address, "closed"));
+            rows.push(SettleRow::plain(&address, Outcome::Closed));
             continue;
         };
         match settleable(store, address, on_chain, now) {
@@ -443,14 +525,20 @@ pub async fn settle_one<C: Chain>(
         market: &m.keys,
         destination,
     });
-    let ix = ix::settle(client.payer().pubkey(), &keys, to_args(receipt), bounty);
+    let ix = client.ix().settle(
+        client.try_payer()?.pubkey(),
+        &keys,
+        to_args(receipt),
+        bounty,
+    );
     let sent = client.send(&[ix], &[], compute::SETTLE_WITH_BOUNTY).await?;
     Ok(SettleRow {
-        channel: channel.to_string(),
-        outcome: "settled",
-        amount: Some(m.ui(receipt.receipt.amount)),
+        channel: *channel,
+        market: Some(m.address),
+        outcome: Outcome::Settled,
+        amount: Some(receipt.receipt.amount),
         bytes: Some(receipt.receipt.bytes),
-        signature: Some(sent.signature.to_string()),
+        signature: Some(sent.signature),
         batch: Some(1),
         error: None,
     })

@@ -11,7 +11,7 @@
 use crate::{
     errors::ClientError,
     receipts::store::{Book, ReceiptStore},
-    settlement::{refresh_retrying, settle_due, settleable, Due, Retry, SettleRow},
+    settlement::{refresh_retrying, settle_due, settleable, Due, Outcome, Retry, SettleRow},
     Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
@@ -84,20 +84,20 @@ impl<C: Chain, S: Book> Watcher<C, S> {
                 match refresh_retrying(&self.client, &mut self.store, &channel, retry).await {
                     Ok(Some(c)) => c,
                     Ok(None) => {
-                        rows.push(SettleRow::plain(&channel, "closed"));
+                        rows.push(SettleRow::plain(&channel, Outcome::Closed));
                         continue;
                     }
                     Err(e) => {
                         rows.push(SettleRow {
                             error: Some(e.to_string()),
-                            ..SettleRow::plain(&channel, "failed")
+                            ..SettleRow::plain(&channel, Outcome::Failed)
                         });
                         continue;
                     }
                 };
             let d = match settleable(&self.store, channel, on_chain, now) {
                 Ok(d) => d,
-                Err("nothing new") => continue,
+                Err(Outcome::NothingNew) => continue,
                 Err(outcome) => {
                     rows.push(SettleRow::plain(&channel, outcome));
                     continue;
@@ -108,11 +108,11 @@ impl<C: Chain, S: Book> Watcher<C, S> {
                 let late = now + self.policy.margin_secs >= deadline;
                 let bounty_from = deadline - i64::from(d.on_chain.dispute_window_secs / 2);
                 if for_bounty && now < bounty_from && !late {
-                    rows.push(SettleRow::plain(&channel, "waiting for the bounty phase"));
+                    rows.push(SettleRow::plain(&channel, Outcome::WaitingForBountyPhase));
                     continue;
                 }
                 if late {
-                    rows.push(SettleRow::plain(&channel, "late: inside the safety margin"));
+                    rows.push(SettleRow::plain(&channel, Outcome::Late));
                 }
                 due.push(d);
                 continue;

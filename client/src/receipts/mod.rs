@@ -2,6 +2,8 @@
 //! deposit, per-channel session keys, and the providers' durable receipt store. The wire
 //! format and verification are the program crate's `receipt` module, so both sides run the
 //! very same code.
+pub mod book;
+pub mod committer;
 pub mod meter;
 pub mod sender;
 pub mod sessions;
@@ -10,8 +12,8 @@ pub mod verify;
 
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{
-    instructions::ReceiptArgs,
     receipt::{self, Receipt, SignedReceipt},
+    ReceiptArgs,
 };
 use solana_signer::Signer;
 

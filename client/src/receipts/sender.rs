@@ -8,7 +8,7 @@
 use crate::{
     api::{self, ChannelView, ErrorBody, ReceiptResult, ReceiptsResponse, Terms},
     errors::ClientError,
-    pda, Chain, Client,
+    Chain, Client,
 };
 use anchor_lang::prelude::Pubkey;
 use bandwidth_settlement::{receipt::SignedReceipt, state::Provider};
@@ -69,7 +69,7 @@ impl ReceiptSender {
         authority: &Pubkey,
     ) -> Result<ReceiptSender, ClientError> {
         let p: Provider = client
-            .require(&pda::provider(authority), "provider")
+            .require(&client.pda().provider(authority), "provider")
             .await?;
         if p.endpoint.is_empty() {
             return Err(ClientError::Invalid(format!(
