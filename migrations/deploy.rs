@@ -13,8 +13,8 @@ use anchor_lang::prelude::Pubkey;
 use bandwidth_cli::{
     commands::market,
     context::{Ctx, GlobalArgs},
-    tokens, Chain, ClientError,
 };
+use bandwidth_client::{ops::MarketAdmin, tokens, Chain, ClientError};
 use bandwidth_settlement::instructions::CreateMarketArgs;
 use clap::Parser;
 use solana_keypair::Keypair;
@@ -41,20 +41,18 @@ async fn run(args: Args) -> Result<(), ClientError> {
     let client = ctx.client()?;
     let program = client
         .chain
-        .account(&bandwidth_settlement::ID)
+        .account(&ctx.program_id)
         .await?
         .filter(|a| a.executable)
         .ok_or_else(|| {
             ClientError::Invalid(format!(
                 "program {} is not deployed on {}: run `anchor deploy` first",
-                bandwidth_settlement::ID,
-                ctx.url
+                ctx.program_id, ctx.url
             ))
         })?;
     eprintln!(
         "program {} deployed (owner {})",
-        bandwidth_settlement::ID,
-        program.owner
+        ctx.program_id, program.owner
     );
     let mint = match (args.mint, args.create_test_mint) {
         (Some(m), _) => m,
@@ -88,20 +86,15 @@ async fn run(args: Args) -> Result<(), ClientError> {
             ))
         }
     };
-    let report = market::create(
-        &client,
-        &mint,
-        None,
-        CreateMarketArgs {
-            fee_bps: args.fee_bps,
-            burn_bps: args.burn_bps,
-            min_dispute_window_secs: 600,
-            max_dispute_window_secs: 7 * 86_400,
-            fee_change_delay_secs: 86_400,
-        },
-    )
-    .await?;
-    ctx.print(&report);
+    let terms = CreateMarketArgs {
+        fee_bps: args.fee_bps,
+        burn_bps: args.burn_bps,
+        min_dispute_window_secs: 600,
+        max_dispute_window_secs: 7 * 86_400,
+        fee_change_delay_secs: 86_400,
+    };
+    let (admin, _) = MarketAdmin::create(&client, &mint, None, terms).await?;
+    ctx.print(&market::report(&client, &admin.market()).await?);
     Ok(())
 }
 

@@ -16,8 +16,6 @@ mod audit;
 mod batch;
 #[path = "suite/channels.rs"]
 mod channels;
-#[path = "suite/cli_commands.rs"]
-mod cli_commands;
 #[path = "suite/cli_common.rs"]
 mod cli_common;
 #[path = "suite/closeability.rs"]
@@ -46,6 +44,8 @@ mod mints;
 mod model;
 #[path = "suite/node.rs"]
 mod node;
+#[path = "suite/ops.rs"]
+mod ops;
 #[path = "suite/prefund.rs"]
 mod prefund;
 #[path = "suite/providers.rs"]

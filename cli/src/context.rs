@@ -4,7 +4,8 @@
 // solana-clap-v3-utils 3.x marks its API deprecated ahead of an "unstable API" feature gate in
 // 4.x; 3.1.12 is what this workspace builds against.
 #![allow(deprecated)]
-use crate::commands::output::{render, Format};
+use crate::output::{render, Format};
+use anchor_lang::prelude::Pubkey;
 use bandwidth_client::{
     client::PriorityFee,
     errors::ClientError,
@@ -48,18 +49,31 @@ pub struct GlobalArgs {
     /// Print the transaction logs of a failed command.
     #[arg(long, short, global = true)]
     pub verbose: bool,
+    /// The settlement program's id, for a deployment at another address (a devnet deployment,
+    /// a fork) [default: the id bwx was built with].
+    #[arg(long, global = true, env = "BWX_PROGRAM_ID")]
+    pub program_id: Option<Pubkey>,
+    /// `--url` came from the BWX_URL environment variable (set from clap's value source).
+    #[arg(skip)]
+    pub url_from_env: bool,
+    /// The command runs without a cluster or signer (`bwx demo` without -u, `bwx bench`): a
+    /// Solana CLI config it cannot read is ignored rather than an error.
+    #[arg(skip)]
+    pub config_optional: bool,
 }
 
 /// `bwx config`.
 #[derive(Debug, Serialize)]
 pub struct ConfigReport {
     pub url: String,
+    pub url_from: &'static str,
     pub keypair: String,
     pub keypair_from: &'static str,
     /// The signer's public key, when it can be loaded.
     pub signer: Option<String>,
     pub signer_error: Option<String>,
     pub data_dir: String,
+    pub program_id: String,
 }
 
 pub struct Ctx {
@@ -67,6 +81,8 @@ pub struct Ctx {
     /// `-u/--url` (or BWX_URL) was given: commands that default to the embedded chain
     /// (`bwx demo`) use the cluster instead.
     pub url_given: bool,
+    /// Where the cluster came from: "--url", "BWX_URL", the config file or the default.
+    pub url_source: &'static str,
     /// The signer URI and where it came from ("--keypair", the config file, the default path).
     pub keypair: String,
     pub keypair_source: &'static str,
@@ -74,6 +90,8 @@ pub struct Ctx {
     pub data_dir: PathBuf,
     pub priority_fee: PriorityFee,
     pub verbose: bool,
+    /// The settlement program every client of this command talks to.
+    pub program_id: Pubkey,
     skip_seed_phrase_validation: bool,
 }
 
@@ -91,14 +109,16 @@ impl Ctx {
             .clone()
             .or_else(|| solana_cli_config::CONFIG_FILE.as_ref().map(PathBuf::from));
         let config = match &path {
-            Some(p) if p.exists() => Some(
-                solana_cli_config::Config::load(&p.to_string_lossy()).map_err(|e| {
-                    ClientError::Invalid(format!(
-                        "cannot read the Solana CLI config {}: {e}",
+            Some(p) if p.exists() => match solana_cli_config::Config::load(&p.to_string_lossy()) {
+                Ok(config) => Some(config),
+                Err(_) if args.config_optional && args.config.is_none() => None,
+                Err(e) => {
+                    return Err(ClientError::Invalid(format!(
+                        "cannot read the Solana CLI config {}: {e}. Fix it, or pass -u and -k",
                         p.display()
-                    ))
-                })?,
-            ),
+                    )))
+                }
+            },
             Some(p) if args.config.is_some() => {
                 return Err(ClientError::Invalid(format!(
                     "config file {} does not exist",
@@ -107,11 +127,12 @@ impl Ctx {
             }
             _ => None,
         };
-        let url = args
-            .url
-            .clone()
-            .or_else(|| config.as_ref().map(|c| c.json_rpc_url.clone()))
-            .unwrap_or_else(|| DEFAULT_URL.to_string());
+        let (url, url_source) = match (&args.url, &config) {
+            (Some(u), _) if args.url_from_env => (u.clone(), "BWX_URL"),
+            (Some(u), _) => (u.clone(), "--url"),
+            (None, Some(c)) => (c.json_rpc_url.clone(), "the Solana CLI config"),
+            (None, None) => (DEFAULT_URL.to_string(), "the default"),
+        };
         let (keypair, keypair_source) = match (&args.keypair, &config) {
             (Some(k), _) => (k.clone(), "--keypair"),
             (None, Some(c)) => (c.keypair_path.clone(), "the Solana CLI config"),
@@ -126,6 +147,7 @@ impl Ctx {
         Ok(Ctx {
             url: solana_clap_v3_utils::input_validators::normalize_to_url_if_moniker(url),
             url_given: args.url.is_some(),
+            url_source,
             keypair,
             keypair_source,
             output: args.output,
@@ -135,6 +157,7 @@ impl Ctx {
                 .unwrap_or_else(|| home().join(".config").join("bwx")),
             priority_fee: args.priority_fee,
             verbose: args.verbose,
+            program_id: args.program_id.unwrap_or(bandwidth_client::PROGRAM_ID),
             skip_seed_phrase_validation: args.skip_seed_phrase_validation,
         })
     }
@@ -175,6 +198,7 @@ impl Ctx {
     pub fn client(&self) -> Result<Client<RpcChain>, ClientError> {
         let mut client = Client::new(self.chain(), self.signer()?);
         client.priority_fee = self.priority_fee;
+        client.program_id = self.program_id;
         Ok(client)
     }
 
@@ -195,7 +219,9 @@ impl Ctx {
             .then(|| self.signer().ok())
             .flatten()
             .map(|k| Arc::new(k) as bandwidth_client::client::SharedSigner);
-        Client::with_signer(self.chain(), signer)
+        let mut client = Client::with_signer(self.chain(), signer);
+        client.program_id = self.program_id;
+        client
     }
 
     pub fn sessions(&self) -> Result<SessionKeys, ClientError> {
@@ -219,6 +245,7 @@ impl Ctx {
         };
         ConfigReport {
             url: self.url.clone(),
+            url_from: self.url_source,
             keypair: self.keypair.clone(),
             keypair_from: self.keypair_source,
             signer: signer.as_ref().ok().map(|k| {
@@ -227,6 +254,7 @@ impl Ctx {
             }),
             signer_error: signer.err().map(|e| e.to_string()),
             data_dir: self.data_dir.display().to_string(),
+            program_id: self.program_id.to_string(),
         }
     }
 

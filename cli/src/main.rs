@@ -3,7 +3,8 @@ use bandwidth_cli::{
     commands::{self, Command},
     context::{Ctx, GlobalArgs},
 };
-use clap::Parser;
+use bandwidth_client::ClientError;
+use clap::{parser::ValueSource, CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;
 
 const EXIT_CODES: &str = "\
@@ -33,8 +34,16 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse(); // usage errors exit with 2
-    let result = match Ctx::new(&cli.global) {
+    let matches = Cli::command().get_matches(); // usage errors exit with 2
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.global.url_from_env = matches.value_source("url") == Some(ValueSource::EnvVariable);
+    cli.global.config_optional = !cli.command.uses_cluster(cli.global.url.is_some());
+    let ctx = Ctx::new(&cli.global);
+    let cluster = ctx
+        .as_ref()
+        .ok()
+        .map(|c| format!("{} (from {})", c.url, c.url_source));
+    let result = match ctx {
         Ok(ctx) => commands::execute(&cli.command, &ctx).await,
         Err(e) => Err(e),
     };
@@ -44,8 +53,17 @@ async fn main() -> ExitCode {
             eprintln!("error: a check or a settlement failed (see the report above)");
             ExitCode::FAILURE
         }
+        Err(ClientError::NoSigner) => {
+            eprintln!("error: this command signs: pass -k/--keypair (a keypair file, prompt:// or another signer URI), or set keypair_path in the Solana CLI config");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("error: {e}");
+            // A cluster that does not answer may not be the one meant (BWX_URL wins over the
+            // Solana CLI config): say which it was.
+            if let (ClientError::Chain(_), Some(cluster)) = (&e, &cluster) {
+                eprintln!("  cluster: {cluster}");
+            }
             if cli.global.verbose {
                 for line in e.logs() {
                     eprintln!("  {line}");

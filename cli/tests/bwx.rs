@@ -228,3 +228,62 @@ fn provider_serve_says_what_is_missing() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot reach the cluster"), "{err}");
 }
+
+/// Where the cluster came from is always visible (BWX_URL wins over the config file, silently
+/// otherwise), and a config file `bwx` cannot read stops only what uses a cluster or a signer.
+#[test]
+fn the_cluster_says_where_it_came_from_and_a_broken_config_stops_only_what_needs_it() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert_eq!(json(h, &["config"])["url_from"], "the default");
+    assert_eq!(json(h, &["-u", "d", "config"])["url_from"], "--url");
+    let out = Command::new(env!("CARGO_BIN_EXE_bwx"))
+        .args(["--output", "json", "config"])
+        .env("HOME", h)
+        .env("BWX_URL", "http://127.0.0.1:1")
+        .output()
+        .unwrap();
+    let c: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (c["url"].as_str(), c["url_from"].as_str()),
+        (Some("http://127.0.0.1:1"), Some("BWX_URL"))
+    );
+    // A command the cluster refuses to answer names the cluster and its source.
+    let out = Command::new(env!("CARGO_BIN_EXE_bwx"))
+        .args([
+            "market",
+            "show",
+            "--market",
+            "So11111111111111111111111111111111111111112",
+        ])
+        .env("HOME", h)
+        .env("BWX_URL", "http://127.0.0.1:1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("cluster: http://127.0.0.1:1 (from BWX_URL)"),
+        "{err}"
+    );
+
+    let dir = h.join(".config/solana/cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.yml"), "json_rpc_url: [unclosed\n").unwrap();
+    let (code, _, err) = bwx(h, &["config"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read the Solana CLI config"), "{err}");
+    // The demo on the embedded chain needs no config: it runs (and checks itself).
+    let (code, out, err) = bwx(
+        h,
+        &["demo", "--buyers", "2", "--providers", "1", "--rounds", "4"],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    // Given explicitly with -C, a broken file is an error for every command.
+    let (code, _, err) = bwx(
+        h,
+        &["-C", &dir.join("config.yml").to_string_lossy(), "demo"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read the Solana CLI config"), "{err}");
+}

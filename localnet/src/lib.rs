@@ -73,7 +73,7 @@ fn host_natively() {
         enable_feature_id: None,
         program_id: bandwidth_settlement::ID,
         name: PROGRAM_NAME,
-        entrypoint: bandwidth_cli::chain::embedded::builtin_entrypoint,
+        entrypoint: bandwidth_testkit::builtin_entrypoint,
     }];
     solana_builtins::set_extra_builtins(&PROGRAMS);
 }
@@ -98,7 +98,7 @@ impl Localnet {
                 Hosting::Sbf(path)
             }
             None => {
-                bandwidth_cli::chain::embedded::install_syscall_stubs().await;
+                bandwidth_testkit::install_syscall_stubs().await;
                 // program-test sets the log filter as it starts; RUST_LOG still overrides.
                 agave_logger::setup_with_default(LOG_FILTER);
                 host_natively();

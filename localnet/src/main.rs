@@ -129,7 +129,7 @@ async fn main() -> ExitCode {
         "started in {:.1} s; stop with Ctrl-C",
         net.started_in.as_secs_f64()
     );
-    bandwidth_cli::commands::watch::shutdown_signal().await;
+    bandwidth_node::shutdown_signal().await;
     println!("stopping");
     // Dropping the validator joins its threads: not on the async runtime.
     let _ = tokio::task::spawn_blocking(move || drop(net)).await;

@@ -1,7 +1,6 @@
 //! The real path: a local Agave validator (this crate's `Localnet`, in-process, the program's
-//! SBF build deployed as it would be on a cluster) and every `bwx` command of a market's life
-//! over JSON-RPC through
-//! `RpcChain` — the code `bwx -u localhost` runs. Balances and the conservation check are read
+//! SBF build deployed as it would be on a cluster) and every operation of a market's life through the SDK
+//! over JSON-RPC (`RpcChain`): the code `bwx -u localhost` runs. Balances and the conservation check are read
 //! back from the validator over RPC, and a client that is not the SDK (raw JSON-RPC over HTTP)
 //! reads the program's accounts.
 //!
@@ -11,27 +10,29 @@
 //! a bounded number of times. What needs the clock to jump — finalizing a forced close after
 //! its dispute window (at least 10 minutes), withdrawing stake after its unbonding delay —
 //! cannot be done honestly on a real validator and is left to the embedded-chain tests
-//! (`tests/suite/cli_commands.rs`, `tests/suite/disputes.rs`), which warp the clock.
+//! (`tests/suite/ops.rs`, `tests/suite/disputes.rs`), which warp the clock.
 #![allow(deprecated)]
 
 use anchor_lang::{prelude::Pubkey, Discriminator};
-use bandwidth_cli::{
-    commands::{
-        buyer, channel, demo, earnings, fees, lookup as lookup_cmd, market, provider, receipt,
-        rewards, settle,
+use bandwidth_client::{
+    events::ProgramEvent,
+    lookup,
+    ops::{admin::sweep_fees, provider::check_receipt, views, Buyer, MarketAdmin, Provider},
+    receipts::{
+        sessions::SessionKeys,
+        store::{Accepted, ReceiptStore},
     },
-    events::{self, ProgramEvent},
-    ix, lookup,
-    receipts::{sessions::SessionKeys, store::ReceiptStore},
-    settlement::Retry,
+    settlement::{Outcome, Retry},
     tokens,
     watcher::{WatchPolicy, Watcher},
     Chain, Client, RpcChain,
 };
+use bandwidth_demo::demo;
 use bandwidth_localnet::{free_ports, Config, Hosting, Localnet};
 use bandwidth_settlement::{
+    instructions::RewardTerms,
     instructions::{CreateMarketArgs, RegisterProviderArgs},
-    state::{Buyer, Channel, Market, ProviderMarket},
+    state::{Buyer as Escrow, Channel, Market, ProviderMarket},
 };
 use base64::Engine;
 use solana_keypair::Keypair;
@@ -78,7 +79,7 @@ async fn assert_conservation(client: &Rpc<'_>, market: &Pubkey) {
     let vault = balance(client, &m.vault).await;
     let mut owed = 0u128;
     for (_, b) in client
-        .accounts_of::<Buyer>(BUYER_MARKET_OFFSET, market)
+        .accounts_of::<Escrow>(BUYER_MARKET_OFFSET, market)
         .await
         .unwrap()
     {
@@ -185,28 +186,31 @@ async fn a_market_lives_its_life_over_json_rpc() {
         max_dispute_window_secs: 7 * 86_400,
         fee_change_delay_secs: 86_400,
     };
-    let created = market::create(&admin, &mint, None, args).await.unwrap();
-    let market: Pubkey = created.market.parse().unwrap();
-    assert_eq!(created.fee, "2.50 %");
-    let shown = market::show(&Client::read_only(chain), &market)
+    let (market_admin, _) = MarketAdmin::create(&admin, &mint, None, args)
         .await
         .unwrap();
-    assert_eq!(shown.vault_balance, "0.000000");
+    let market = market_admin.market();
+    // What `bwx market show` prints, read without a signer.
+    let shown = bandwidth_cli::commands::market::report(&Client::read_only(chain), &market)
+        .await
+        .unwrap();
+    assert_eq!(
+        (shown.fee.as_str(), shown.vault_balance.as_str()),
+        ("2.50 %", "0.000000")
+    );
 
     // Rewards: a mint the market's pool controls, 1 reward token per paid GiB, no vesting.
-    let reward_mint = rewards::create_mint(&admin, &market, 6).await.unwrap();
-    let input = rewards::TermsInput {
+    let reward_mint = market_admin.create_reward_mint(6).await.unwrap();
+    let terms = RewardTerms {
         active: true,
-        reward_per_gib: "1",
-        min_price_per_gib: "1",
+        reward_per_gib: UNIT,
+        min_price_per_gib: UNIT,
         epoch_secs: 86_400,
-        epoch_cap: "1000",
+        epoch_cap: 1_000 * UNIT,
         vesting_secs: 0,
     };
-    let terms = rewards::parse_terms(&admin, &market, &reward_mint, input)
-        .await
-        .unwrap();
-    rewards::configure(&admin, &market, &reward_mint, terms)
+    market_admin
+        .configure_rewards(&reward_mint, terms)
         .await
         .unwrap();
 
@@ -219,46 +223,46 @@ async fn a_market_lives_its_life_over_json_rpc() {
     };
     let (p1, p1_key) = wallet(chain, &faucet, &mint, 30 * UNIT).await;
     let (p2, _) = wallet(chain, &faucet, &mint, 0).await;
-    for p in [&p1, &p2] {
-        let r = provider::register(p, &market, provider_args(p.payer().pubkey()), "1")
+    let provider1 = Provider::new(&p1, &market).await.unwrap();
+    let provider2 = Provider::new(&p2, &market).await.unwrap();
+    for p in [&provider1, &provider2] {
+        let landed = p
+            .register(provider_args(p.authority().unwrap()), UNIT)
             .await
             .unwrap();
-        assert_eq!(r.markets[0].price_per_gib, "1.000000");
+        assert!(landed
+            .event(|e| match e {
+                ProgramEvent::ProviderJoinedMarket(j) => Some(j),
+                _ => None,
+            })
+            .is_some_and(|j| j.price_per_gib == UNIT));
     }
-    let staked = provider::stake(&p1, &market, "20").await.unwrap();
-    assert_eq!(staked.markets[0].stake, "20.000000");
-    let unstaked = provider::unstake(&p1, &market, "5").await.unwrap();
-    assert_eq!(unstaked.markets[0].unbonding, "5.000000");
+    provider1.stake(20 * UNIT).await.unwrap();
+    provider1.unstake(5 * UNIT).await.unwrap();
+    let pm = provider1.market_account().await.unwrap();
+    assert_eq!((pm.stake, pm.unbonding), (15 * UNIT, 5 * UNIT));
 
     let sessions = SessionKeys::open(dir.path().join("sessions")).unwrap();
     let mut store1 = ReceiptStore::open(dir.path().join("p1.sqlite")).unwrap();
     let mut store2 = ReceiptStore::open(dir.path().join("p2.sqlite")).unwrap();
     let mut buyers = vec![];
-    let m = bandwidth_cli::market::load_market(&admin, &market)
-        .await
-        .unwrap();
-    for i in 0..3 {
+    for _ in 0..3 {
         let (b, _) = wallet(chain, &faucet, &mint, 20 * UNIT).await;
-        if i == 0 {
-            // The program's events come back over RPC (getTransaction on the landed
-            // transaction), as the SDK's indexer reads them.
-            let me = b.payer().pubkey();
-            let source = tokens::associated_address(&me, &mint, &spl_token_interface::ID);
-            let sent = b
-                .send(&[ix::deposit(me, &m.keys, source, 20 * UNIT)], &[], 100_000)
-                .await
-                .unwrap();
-            let events = events::parse_logs(&sent.logs).unwrap();
-            assert!(
-                matches!(events.as_slice(),
-                    [ProgramEvent::Deposited(d)] if d.owner == me && d.amount == 20 * UNIT),
-                "{events:?} from {:?}",
-                sent.logs
-            );
-        } else {
-            let r = buyer::deposit(&b, &market, "20", None).await.unwrap();
-            assert_eq!(r.free, "20.000000");
-        }
+        // The program's events come back over RPC (getTransaction on the landed transaction),
+        // as the SDK's indexer reads them.
+        let landed = Buyer::new(&b, &market)
+            .await
+            .unwrap()
+            .deposit(20 * UNIT, None)
+            .await
+            .unwrap();
+        let me = b.payer().pubkey();
+        assert!(
+            matches!(landed.events.as_slice(),
+                [ProgramEvent::Deposited(d)] if d.owner == me && d.amount == 20 * UNIT),
+            "{:?}",
+            landed.events
+        );
         buyers.push(b);
     }
     assert_conservation(&admin, &market).await;
@@ -266,71 +270,65 @@ async fn a_market_lives_its_life_over_json_rpc() {
     // Channels: each buyer opens one to p1; buyer 0 one to p2 as well.
     let mut to_p1 = vec![];
     for b in &buyers {
-        let opened = channel::open(b, &sessions, &market, &p1.payer().pubkey(), "5", None)
+        let buyer = Buyer::new(b, &market).await.unwrap();
+        let opened = buyer
+            .open_channel(&sessions, &p1.payer().pubkey(), 5 * UNIT, None)
             .await
             .unwrap();
-        assert_eq!(opened.state, "open");
-        to_p1.push(opened.channel.parse::<Pubkey>().unwrap());
+        assert_eq!(opened.dispute_window_secs, 3_600);
+        to_p1.push(opened.channel);
     }
-    let to_p2: Pubkey = channel::open(
-        &buyers[0],
-        &sessions,
-        &market,
-        &p2.payer().pubkey(),
-        "4",
-        None,
-    )
-    .await
-    .unwrap()
-    .channel
-    .parse()
-    .unwrap();
-    let report = channel::top_up(&buyers[0], &to_p2, "1").await.unwrap();
-    assert_eq!(report.deposit, "5.000000");
-    assert_eq!(
-        channel::rate(&buyers[0], &to_p2, 5).await.unwrap().rating,
-        Some(5)
-    );
-    let listed = channel::list_for_buyer(
+    let buyer0 = Buyer::new(&buyers[0], &market).await.unwrap();
+    let to_p2 = buyer0
+        .open_channel(&sessions, &p2.payer().pubkey(), 4 * UNIT, None)
+        .await
+        .unwrap()
+        .channel;
+    buyer0.top_up(&to_p2, UNIT).await.unwrap();
+    buyer0.rate(&to_p2, 5).await.unwrap();
+    let c: Channel = buyers[0].require(&to_p2, "channel").await.unwrap();
+    assert_eq!((c.deposit, c.rating), (5 * UNIT, 5));
+    let listed = views::buyer(
         &Client::read_only(chain),
         &market,
         &buyers[0].payer().pubkey(),
     )
     .await
     .unwrap();
-    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.channels.len(), 2);
 
     // Receipts, signed by the buyers' session keys, verified and stored by the providers.
     for (i, (b, ch)) in buyers.iter().zip(&to_p1).enumerate() {
-        let amount = format!("{}", i + 1);
-        let r = receipt::sign(b, &sessions, ch, &amount, ((i + 1) as u64) << 30)
+        let buyer = Buyer::new(b, &market).await.unwrap();
+        let amount = (i as u64 + 1) * UNIT;
+        let r = buyer
+            .sign_receipt(&sessions, ch, amount, ((i + 1) as u64) << 30)
             .await
             .unwrap();
-        let checked = receipt::verify(&p1, Some(&mut store1), &r.receipt)
-            .await
-            .unwrap();
+        let checked = check_receipt(&p1, &r, Some(&mut store1)).await.unwrap();
         assert!(checked.valid);
-        assert_eq!(checked.stored.as_deref(), Some("accepted (new best)"));
+        assert!(matches!(checked.stored, Some(Ok(Accepted::New { .. }))));
     }
-    let r = receipt::sign(&buyers[0], &sessions, &to_p2, "2", 2 << 30)
+    let r = buyer0
+        .sign_receipt(&sessions, &to_p2, 2 * UNIT, 2 << 30)
         .await
         .unwrap();
-    receipt::verify(&p2, Some(&mut store2), &r.receipt)
-        .await
-        .unwrap();
-    let mut forged = hex::decode(&r.receipt).unwrap();
-    forged[40] ^= 1;
-    let refused = receipt::verify(&Client::read_only(chain), None, &hex::encode(forged))
+    check_receipt(&p2, &r, Some(&mut store2)).await.unwrap();
+    let mut forged = r;
+    forged.receipt.amount ^= 1;
+    let refused = check_receipt(&Client::read_only(chain), &forged, None)
         .await
         .unwrap();
     assert!(!refused.valid);
 
     // One channel settled alone (settle_many of one), the rest through a lookup table in one
     // half-aggregated transaction.
-    let rows = settle::settle(&p2, &mut store2, None, &[]).await.unwrap();
-    assert_eq!((rows[0].outcome, rows[0].batch), ("settled", Some(1)));
-    let table = lookup_cmd::create(&p1, &store1, &market).await.unwrap();
-    let table: Pubkey = table.table.parse().unwrap();
+    let rows = provider2.settle(&mut store2, None, &[]).await.unwrap();
+    assert_eq!(
+        (rows[0].outcome, rows[0].batch),
+        (Outcome::Settled, Some(1))
+    );
+    let table = provider1.create_lookup_table(&store1).await.unwrap();
     let tables = {
         // Addresses added in a slot resolve from the next one: wait for the validator to move
         // on (bounded; it produces a slot every ~400 ms).
@@ -346,29 +344,31 @@ async fn a_market_lives_its_life_over_json_rpc() {
         }
         vec![found.expect("the lookup table became usable")]
     };
-    let rows = settle::settle(&p1, &mut store1, None, &tables)
-        .await
-        .unwrap();
+    let rows = provider1.settle(&mut store1, None, &tables).await.unwrap();
     assert_eq!(rows.len(), 3);
     for row in &rows {
-        assert_eq!((row.outcome, row.batch), ("settled", Some(3)), "{row:?}");
+        assert_eq!(
+            (row.outcome, row.batch),
+            (Outcome::Settled, Some(3)),
+            "{row:?}"
+        );
     }
     assert_eq!(rows[0].signature, rows[2].signature, "one transaction");
     for (i, ch) in to_p1.iter().enumerate() {
-        let shown = channel::show(&p1, ch).await.unwrap();
-        assert_eq!(shown.settled, format!("{}.000000", i + 1));
+        let c: Channel = p1.require(ch, "channel").await.unwrap();
+        assert_eq!(c.settled, (i as u64 + 1) * UNIT);
     }
     assert_conservation(&admin, &market).await;
 
     // A forced close, answered by the provider's watcher (bwx watch's code) inside the window.
-    let closing = channel::close(&buyers[2], None, &to_p1[2]).await.unwrap();
-    assert_eq!(closing.outcome, "close requested");
-    let r = receipt::sign(&buyers[2], &sessions, &to_p1[2], "4", 4 << 30)
+    let buyer2 = Buyer::new(&buyers[2], &market).await.unwrap();
+    let closing = buyer2.request_close(&to_p1[2]).await.unwrap();
+    assert!(closing.deadline > 0);
+    let r = buyer2
+        .sign_receipt(&sessions, &to_p1[2], 4 * UNIT, 4 << 30)
         .await
         .unwrap();
-    receipt::verify(&p1, Some(&mut store1), &r.receipt)
-        .await
-        .unwrap();
+    check_receipt(&p1, &r, Some(&mut store1)).await.unwrap();
     let mut watcher = Watcher {
         client: Client::new(chain, p1_key.insecure_clone()),
         store: store1,
@@ -385,35 +385,32 @@ async fn a_market_lives_its_life_over_json_rpc() {
     let rows = watcher.poll().await.unwrap();
     let answered: Vec<_> = rows
         .iter()
-        .filter(|r| r.channel == to_p1[2].to_string())
+        .filter(|r| r.channel == to_p1[2])
         .map(|r| r.outcome)
         .collect();
-    assert_eq!(answered, ["settled"]);
+    assert_eq!(answered, [Outcome::Settled]);
     let c: Channel = p1.require(&to_p1[2], "channel").await.unwrap();
     assert_eq!(c.settled, 4 * UNIT);
     let mut store1 = watcher.store;
 
     // The providers close every channel with their best receipts (the closing one included).
     for ch in &to_p1 {
-        let closed = channel::close(&p1, Some(&mut store1), ch).await.unwrap();
-        assert_eq!(closed.outcome, "closed");
+        provider1.close(Some(&mut store1), ch).await.unwrap();
     }
-    channel::close(&p2, Some(&mut store2), &to_p2)
-        .await
-        .unwrap();
+    provider2.close(Some(&mut store2), &to_p2).await.unwrap();
     for ch in to_p1.iter().chain([&to_p2]) {
         assert!(chain.account(ch).await.unwrap().is_none(), "{ch} closed");
     }
     assert_conservation(&admin, &market).await;
 
     // Paid: 1 + 2 + 4 to p1, 2 to p2, each less the 2.5 % fee; rewards for the paid GiB.
-    let rank = provider::rank(&Client::read_only(chain), &market)
+    let (_, rank) = views::ranking(&Client::read_only(chain), &market)
         .await
         .unwrap();
     assert_eq!(rank.len(), 2);
-    let e1 = earnings::withdraw(&p1, &market, None, None).await.unwrap();
-    assert_eq!(e1.markets[0].earnings, "0.000000");
-    earnings::withdraw(&p2, &market, None, None).await.unwrap();
+    let moved = provider1.withdraw_earnings(None, None).await.unwrap();
+    assert_eq!(moved.amount, 7 * UNIT - 7 * UNIT / 40);
+    provider2.withdraw_earnings(None, None).await.unwrap();
     let payout1 = tokens::associated_address(&p1.payer().pubkey(), &mint, &spl_token_interface::ID);
     let payout2 = tokens::associated_address(&p2.payer().pubkey(), &mint, &spl_token_interface::ID);
     // p1 also still holds 30 − 20 staked.
@@ -422,21 +419,27 @@ async fn a_market_lives_its_life_over_json_rpc() {
         10 * UNIT + 7 * UNIT - 7 * UNIT / 40
     );
     assert_eq!(balance(&p2, &payout2).await, 2 * UNIT - 2 * UNIT / 40);
-    let claimed = rewards::claim(&p1, &market).await.unwrap();
-    assert_eq!(claimed.minted, "7.000000");
+    let claimed = provider1.claim_rewards().await.unwrap();
+    assert_eq!(claimed.minted, 7 * UNIT);
 
     // Buyers take back what they never signed for.
     let refunds = [20 - 1 - 2, 20 - 2, 20 - 4];
     for (b, expect) in buyers.iter().zip(refunds) {
-        let r = buyer::withdraw(b, &market, None, None).await.unwrap();
-        assert_eq!(r.wallet_balance, Some(format!("{expect}.000000")));
+        let moved = Buyer::new(b, &market)
+            .await
+            .unwrap()
+            .withdraw(None, None)
+            .await
+            .unwrap();
+        assert_eq!(balance(b, &moved.to).await, expect * UNIT);
     }
-    let swept = fees::sweep(&admin, &market).await.unwrap();
-    assert_eq!(swept.total, "0.225000");
+    let swept = sweep_fees(&admin, &market).await.unwrap();
+    assert_eq!(swept.total, 225_000);
     assert_conservation(&admin, &market).await;
-    let shown = market::show(&admin, &market).await.unwrap();
+    let shown = views::market(&admin, &market).await.unwrap();
     assert_eq!(
-        shown.vault_balance, "20.000000",
+        shown.vault_balance,
+        20 * UNIT,
         "only the stake (15) and unbonding (5) are left"
     );
     eprintln!("lifecycle over JSON-RPC in {:?}", lifecycle.elapsed());
@@ -519,24 +522,18 @@ async fn node_child_process() {
     let signer = solana_keypair::read_keypair_file(key).unwrap();
     let market: Pubkey = market.parse().unwrap();
     let interval: u64 = interval.parse().unwrap();
-    let defaults = bandwidth_cli::node::NodeConfig::new(market);
-    let config = bandwidth_cli::node::NodeConfig {
-        policy_interval: (interval > 0).then(|| std::time::Duration::from_secs(interval)),
-        ..defaults
-    };
-    let stop = bandwidth_cli::commands::watch::shutdown_signal();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let stop = bandwidth_node::shutdown_signal();
     let mut chain = RpcChain::new(url);
     chain.spinner = false;
-    let node = bandwidth_cli::node::Node::start(
-        std::sync::Arc::new(chain),
-        std::sync::Arc::new(signer),
-        ReceiptStore::open(store).unwrap(),
-        listener,
-        config,
-    )
-    .await
-    .unwrap();
+    let node = bandwidth_node::Node::builder(market)
+        .chain(std::sync::Arc::new(chain))
+        .signer(signer)
+        .store(ReceiptStore::open(store).unwrap())
+        .listen("127.0.0.1:0")
+        .policy_interval((interval > 0).then(|| std::time::Duration::from_secs(interval)))
+        .start()
+        .await
+        .unwrap();
     println!("READY {}", node.url());
     stop.await;
     let (_, report) = node.shutdown().await.unwrap();
@@ -609,7 +606,7 @@ async fn node_crash_and_restart(
     market: &Pubkey,
     dir: &std::path::Path,
 ) {
-    use bandwidth_cli::{api::ReceiptResult, receipts::sender::ReceiptSender};
+    use bandwidth_client::{api::ReceiptResult, receipts::sender::ReceiptSender};
     let started = std::time::Instant::now();
     let (p, p_key) = wallet(chain, faucet, mint, 0).await;
     let args = RegisterProviderArgs {
@@ -619,18 +616,25 @@ async fn node_crash_and_restart(
         endpoint: "http://127.0.0.1".into(),
         region: "eu".into(),
     };
-    provider::register(&p, market, args, "1").await.unwrap();
+    Provider::new(&p, market)
+        .await
+        .unwrap()
+        .register(args, UNIT)
+        .await
+        .unwrap();
     let key_path = dir.join("node-provider.json");
     solana_keypair::write_keypair_file(&p_key, &key_path).unwrap();
     let sessions = SessionKeys::open(dir.join("node-sessions")).unwrap();
     let mut channels = vec![];
     for _ in 0..4 {
         let (b, _) = wallet(chain, faucet, mint, 20 * UNIT).await;
-        buyer::deposit(&b, market, "20", None).await.unwrap();
-        let opened = channel::open(&b, &sessions, market, &p_key.pubkey(), "10", None)
+        let buyer = Buyer::new(&b, market).await.unwrap();
+        buyer.deposit(20 * UNIT, None).await.unwrap();
+        let ch = buyer
+            .open_channel(&sessions, &p_key.pubkey(), 10 * UNIT, None)
             .await
-            .unwrap();
-        let ch: Pubkey = opened.channel.parse().unwrap();
+            .unwrap()
+            .channel;
         channels.push((ch, sessions.load(&ch).unwrap()));
     }
     let store = dir.join("node.sqlite");
@@ -653,7 +657,7 @@ async fn node_crash_and_restart(
         let (acked, sent) = (acked.clone(), sent.clone());
         tasks.push(tokio::spawn(async move {
             for n in 1..=100_000u64 {
-                let r = bandwidth_cli::receipts::sign_receipt(&key, &ch, n * 10, n << 20);
+                let r = bandwidth_client::receipts::sign_receipt(&key, &ch, n * 10, n << 20);
                 sent.lock().unwrap()[i] = n * 10;
                 match sender.send_one(&r).await {
                     Ok(ReceiptResult::Accepted { .. }) => acked.lock().unwrap()[i] = n * 10,
@@ -714,7 +718,7 @@ async fn node_crash_and_restart(
     let mut expected = vec![];
     for (i, (ch, key)) in channels.iter().enumerate() {
         let n = sent[i] / 10;
-        let r = bandwidth_cli::receipts::sign_receipt(key, ch, n * 10, n << 20);
+        let r = bandwidth_client::receipts::sign_receipt(key, ch, n * 10, n << 20);
         let answer = sender.send_one(&r).await.unwrap();
         assert!(answer.is_stored(), "{answer:?}");
         expected.push(sent[i]);

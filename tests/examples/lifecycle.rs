@@ -66,7 +66,7 @@ async fn main() {
 
     s.env
         .must(
-            &[ix::deposit(w, &s.m.keys, s.b.token, 100 * UNIT)],
+            &[ix::DEFAULT.deposit(w, &s.m.keys, s.b.token, 100 * UNIT)],
             &[&s.b.wallet],
         )
         .await;
@@ -89,7 +89,7 @@ async fn main() {
         Ledger { s: &s, c: &c }.print(step).await;
     }
     s.env
-        .must(&[ix::request_close(w, &c.keys)], &[&s.b.wallet])
+        .must(&[ix::DEFAULT.request_close(w, &c.keys)], &[&s.b.wallet])
         .await;
     Ledger { s: &s, c: &c }
         .print("buyer requests close (1 h window)")
@@ -102,14 +102,16 @@ async fn main() {
         .print("provider settles receipt 40 (10 GiB)")
         .await;
     s.env.advance_time(60).await;
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
     Ledger { s: &s, c: &c }
         .print("finalize after the deadline")
         .await;
     let free = s.env.buyer_account(&s.m, &s.b).await.free;
     s.env
         .must(
-            &[ix::withdraw(w, &s.m.keys, s.b.token, free)],
+            &[ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, free)],
             &[&s.b.wallet],
         )
         .await;
@@ -118,7 +120,7 @@ async fn main() {
         .await;
     s.env
         .must(
-            &[ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, None)],
+            &[ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, None)],
             &[&s.p.authority],
         )
         .await;
@@ -127,7 +129,7 @@ async fn main() {
         .await;
     s.env
         .must(
-            &[ix::sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)])],
+            &[ix::DEFAULT.sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)])],
             &[],
         )
         .await;

@@ -12,7 +12,6 @@
 pub mod sbf;
 
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
-use bandwidth_cli::chain::embedded;
 use bandwidth_client::{
     ix::{self, ChannelKeys, MarketKeys},
     pda, receipts,
@@ -20,11 +19,13 @@ use bandwidth_client::{
 pub use bandwidth_settlement::{
     errors::SettlementError,
     instructions::{
-        CreateMarketArgs, OpenChannelArgs, ReceiptArgs, RegisterProviderArgs, UpdateMarketArgs,
+        CreateMarketArgs, OpenChannelArgs, RegisterProviderArgs, UpdateMarketArgs,
         UpdateProviderArgs,
     },
     state::{Buyer, Channel, ChannelState, Market, Provider, ProviderMarket},
+    ReceiptArgs,
 };
+use bandwidth_testkit as embedded;
 use solana_account::Account;
 use solana_instruction::{error::InstructionError, Instruction};
 use solana_keypair::Keypair;
@@ -796,7 +797,7 @@ impl Env {
         let treasury = self.token_account(mint, treasury_owner.pubkey()).await;
         let keys = MarketKeys::derive(mint, admin.pubkey(), token_program, treasury);
         self.markets.push(keys);
-        let ix = ix::create_market(admin.pubkey(), mint, token_program, treasury, args);
+        let ix = ix::DEFAULT.create_market(admin.pubkey(), mint, token_program, treasury, args);
         self.must(&[ix], &[&admin]).await;
         MarketFixture {
             keys,
@@ -825,7 +826,7 @@ impl Env {
     pub async fn funded_buyer(&mut self, m: &MarketFixture, deposited: u64) -> BuyerFixture {
         let b = self.buyer(m, deposited).await;
         if deposited > 0 {
-            let ix = ix::deposit(b.wallet.pubkey(), &m.keys, b.token, deposited);
+            let ix = ix::DEFAULT.deposit(b.wallet.pubkey(), &m.keys, b.token, deposited);
             self.must(&[ix], &[&b.wallet]).await;
         }
         b
@@ -840,8 +841,8 @@ impl Env {
         let authority = self.wallet().await;
         let payout = self.wallet().await;
         let payout_token = self.token_account(m.keys.mint, payout.pubkey()).await;
-        let register = ix::register_provider(authority.pubkey(), args(payout.pubkey()));
-        let join = ix::join_market(authority.pubkey(), m.keys.market, price_per_gib);
+        let register = ix::DEFAULT.register_provider(authority.pubkey(), args(payout.pubkey()));
+        let join = ix::DEFAULT.join_market(authority.pubkey(), m.keys.market, price_per_gib);
         self.must(&[register, join], &[&authority]).await;
         ProviderFixture {
             provider: pda::provider(&authority.pubkey()),
@@ -872,7 +873,7 @@ impl Env {
             .await
             .map(|a| a.next_channel_id)
             .unwrap_or(0);
-        let (ix, channel) = ix::open_channel(
+        let (ix, channel) = ix::DEFAULT.open_channel(
             b.wallet.pubkey(),
             m.keys.market,
             p.provider,
@@ -1047,7 +1048,7 @@ impl Scene {
 
     /// The provider settles `receipt` on `c`.
     pub fn settle_ix(&self, c: &ChannelFixture, receipt: ReceiptArgs) -> Instruction {
-        ix::settle(self.p.authority.pubkey(), &c.keys, receipt, None)
+        ix::DEFAULT.settle(self.p.authority.pubkey(), &c.keys, receipt, None)
     }
 
     pub async fn settle(&mut self, c: &ChannelFixture, amount: u64, bytes: u64) {

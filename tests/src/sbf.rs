@@ -218,7 +218,7 @@ pub struct SettleCosts {
 pub async fn settle_costs(so: &Path, ks: &[usize]) -> Vec<SettleCosts> {
     use crate::{Env, HOUR, TOKEN, UNIT};
     use bandwidth_client::{batch, ix};
-    let hosting = bandwidth_cli::chain::embedded::Hosting::Sbf(so.to_path_buf());
+    let hosting = bandwidth_testkit::Hosting::Sbf(so.to_path_buf());
     let mut env = Env::hosted(&hosting).await;
     let m = env.create_market(TOKEN).await;
     let p = env.provider(&m).await;
@@ -237,7 +237,7 @@ pub async fn settle_costs(so: &Path, ks: &[usize]) -> Vec<SettleCosts> {
             .enumerate()
             .map(|(i, c)| (c.keys.channel, c.receipt(amount(i), bytes(amount(i)))))
             .collect();
-        let many = ix::settle_many(
+        let many = ix::DEFAULT.settle_many(
             p.authority.pubkey(),
             m.keys.market,
             p.provider,
@@ -271,7 +271,7 @@ pub async fn settle_costs(so: &Path, ks: &[usize]) -> Vec<SettleCosts> {
             .collect();
         let addresses: Vec<Pubkey> = agg.iter().map(|e| e.channel).collect();
         let aggregated = batch::aggregate(&agg).expect("valid receipts aggregate");
-        let agg_ix = ix::settle_many_agg(
+        let agg_ix = ix::DEFAULT.settle_many_agg(
             p.authority.pubkey(),
             m.keys.market,
             p.provider,

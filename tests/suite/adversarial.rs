@@ -65,11 +65,11 @@ async fn receipt_of_another_channel_of_the_same_buyer() {
 async fn receipt_of_a_closed_channel_replayed_on_the_buyers_next_channel() {
     let (mut s, c) = scene().await;
     let old = c.receipt(9 * UNIT, 9 * GIB);
-    let ix = ix::close_by_provider(s.p.authority.pubkey(), &c.keys, None);
+    let ix = ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &c.keys, None);
     s.env.must(&[ix], &[&s.p.authority]).await;
     // The buyer's next channel, even registered with the old signing key.
     let b = s.b.wallet.pubkey();
-    let (open, next) = ix::open_channel(
+    let (open, next) = ix::DEFAULT.open_channel(
         b,
         s.m.keys.market,
         s.p.provider,
@@ -142,7 +142,7 @@ async fn receipt_settled_at_or_after_the_deadline() {
     let (mut s, c) = scene().await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
@@ -164,12 +164,14 @@ async fn receipt_settled_on_a_finalized_channel() {
     let (mut s, c) = scene().await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
     s.env.advance_time(HOUR).await;
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
     let ix = s.settle_ix(&c, c.receipt(3 * UNIT, 3 * GIB));
     s.env
         .must_fail_code(
@@ -188,7 +190,7 @@ async fn account_another_buyers_escrow() {
     let thief = s.env.funded_buyer(&s.m, UNIT).await;
     let t = thief.wallet.pubkey();
     let ix = swap(
-        ix::withdraw(t, &s.m.keys, thief.token, UNIT),
+        ix::DEFAULT.withdraw(t, &s.m.keys, thief.token, UNIT),
         thief.buyer(&s.m),
         s.b.buyer(&s.m),
     );
@@ -196,7 +198,7 @@ async fn account_another_buyers_escrow() {
         .must_fail(&[ix], &[&thief.wallet], SettlementError::NotBuyerOwner)
         .await;
     let ix = swap(
-        ix::top_up(t, &c.keys, UNIT),
+        ix::DEFAULT.top_up(t, &c.keys, UNIT),
         c.keys.buyer,
         thief.buyer(&s.m),
     );
@@ -206,12 +208,16 @@ async fn account_another_buyers_escrow() {
     // Refund of a finalized channel into the thief's escrow.
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
     s.env.advance_time(HOUR).await;
-    let ix = swap(ix::finalize_close(&c.keys), c.keys.buyer, thief.buyer(&s.m));
+    let ix = swap(
+        ix::DEFAULT.finalize_close(&c.keys),
+        c.keys.buyer,
+        thief.buyer(&s.m),
+    );
     s.env
         .must_fail(&[ix], &[], SettlementError::WrongBuyer)
         .await;
@@ -224,7 +230,7 @@ async fn account_another_markets_vault_or_mint() {
     s.env.funded_buyer(&other, 5 * UNIT).await; // the other vault holds tokens
     let w = s.b.wallet.pubkey();
     let ix = swap(
-        ix::withdraw(w, &s.m.keys, s.b.token, UNIT),
+        ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, UNIT),
         s.m.keys.vault,
         other.keys.vault,
     );
@@ -232,20 +238,21 @@ async fn account_another_markets_vault_or_mint() {
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::WrongVault)
         .await;
     let ix = swap(
-        ix::withdraw(w, &s.m.keys, s.b.token, UNIT),
+        ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, UNIT),
         s.m.keys.mint,
         other.keys.mint,
     );
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::WrongMint)
         .await;
-    let ix = ix::withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.p.payout_token, None);
+    let ix =
+        ix::DEFAULT.withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.p.payout_token, None);
     let ix = swap(ix, s.m.keys.vault, other.keys.vault);
     s.env
         .must_fail(&[ix], &[&s.p.authority], SettlementError::WrongVault)
         .await;
     let ix = swap(
-        ix::sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]),
+        ix::DEFAULT.sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]),
         s.m.keys.vault,
         other.keys.vault,
     );
@@ -260,21 +267,21 @@ async fn account_token_account_of_the_wrong_mint_or_owner() {
     let other = s.env.create_market(TOKEN).await;
     let w = s.b.wallet.pubkey();
     let foreign = s.env.token_account(other.keys.mint, w).await;
-    let ix = ix::withdraw(w, &s.m.keys, foreign, UNIT);
+    let ix = ix::DEFAULT.withdraw(w, &s.m.keys, foreign, UNIT);
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::WrongMint)
         .await;
-    let ix = ix::deposit(w, &s.m.keys, foreign, UNIT);
+    let ix = ix::DEFAULT.deposit(w, &s.m.keys, foreign, UNIT);
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::WrongMint)
         .await;
     // Depositing from a token account the signer does not own: the token program's
     // OwnerMismatch (4).
     let victim = s.env.buyer(&s.m, 5 * UNIT).await;
-    let ix = ix::deposit(w, &s.m.keys, victim.token, UNIT);
+    let ix = ix::DEFAULT.deposit(w, &s.m.keys, victim.token, UNIT);
     s.env.must_fail_code(&[ix], &[&s.b.wallet], 4).await;
     // Earnings to a token account the payout wallet does not own.
-    let ix = ix::withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.b.token, None);
+    let ix = ix::DEFAULT.withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.b.token, None);
     s.env
         .must_fail(
             &[ix],
@@ -289,8 +296,8 @@ async fn account_the_wrong_token_program() {
     let (mut s, _) = scene().await;
     let w = s.b.wallet.pubkey();
     for ix in [
-        ix::deposit(w, &s.m.keys, s.b.token, UNIT),
-        ix::withdraw(w, &s.m.keys, s.b.token, UNIT),
+        ix::DEFAULT.deposit(w, &s.m.keys, s.b.token, UNIT),
+        ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, UNIT),
     ] {
         let ix = swap(ix, TOKEN, TOKEN_2022);
         s.env
@@ -299,7 +306,7 @@ async fn account_the_wrong_token_program() {
     }
     // A program that is not a token program at all.
     let ix = swap(
-        ix::withdraw(w, &s.m.keys, s.b.token, UNIT),
+        ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, UNIT),
         TOKEN,
         bandwidth_settlement::ID,
     );
@@ -313,7 +320,7 @@ async fn account_a_channel_of_another_provider() {
     let (mut s, c) = scene().await;
     let q = s.env.provider(&s.m).await;
     // q settles p's channel into its own earnings, or closes it.
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         q.authority.pubkey(),
         &c.keys,
         c.receipt(3 * UNIT, 3 * GIB),
@@ -327,7 +334,7 @@ async fn account_a_channel_of_another_provider() {
     s.env
         .must_fail(&[ix], &[&q.authority], SettlementError::WrongProvider)
         .await;
-    let ix = ix::close_by_provider(q.authority.pubkey(), &c.keys, None);
+    let ix = ix::DEFAULT.close_by_provider(q.authority.pubkey(), &c.keys, None);
     let ix = swap(
         swap(ix, s.p.provider, q.provider),
         s.p.provider_market(&s.m),
@@ -337,7 +344,7 @@ async fn account_a_channel_of_another_provider() {
         .must_fail(&[ix], &[&q.authority], SettlementError::WrongProvider)
         .await;
     let entries = [(c.keys.channel, c.receipt(3 * UNIT, 3 * GIB))];
-    let ix = ix::settle_many(
+    let ix = ix::DEFAULT.settle_many(
         q.authority.pubkey(),
         s.m.keys.market,
         q.provider,
@@ -354,7 +361,7 @@ async fn account_duplicated_mutable_accounts() {
     let (mut s, c) = scene().await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
@@ -364,7 +371,7 @@ async fn account_duplicated_mutable_accounts() {
         market: &s.m.keys,
         destination: s.m.keys.vault,
     });
-    let ix = ix::settle(w.pubkey(), &c.keys, c.receipt(3 * UNIT, 3 * GIB), bounty);
+    let ix = ix::DEFAULT.settle(w.pubkey(), &c.keys, c.receipt(3 * UNIT, 3 * GIB), bounty);
     s.env
         .must_fail_code(
             &[ix],
@@ -374,7 +381,7 @@ async fn account_duplicated_mutable_accounts() {
         .await;
     // The same channel twice in a batch.
     let r = c.receipt(3 * UNIT, 3 * GIB);
-    let ix = ix::settle_many(
+    let ix = ix::DEFAULT.settle_many(
         s.p.authority.pubkey(),
         s.m.keys.market,
         s.p.provider,
@@ -386,7 +393,11 @@ async fn account_duplicated_mutable_accounts() {
         .await;
     // The buyer's escrow as the rent recipient of its own channel (refused by the rent-payer
     // check before it could alias the escrow).
-    let ix = swap(ix::finalize_close(&c.keys), c.keys.rent_payer, c.keys.buyer);
+    let ix = swap(
+        ix::DEFAULT.finalize_close(&c.keys),
+        c.keys.rent_payer,
+        c.keys.buyer,
+    );
     s.env
         .must_fail(&[ix], &[], SettlementError::WrongRentPayer)
         .await;
@@ -395,7 +406,7 @@ async fn account_duplicated_mutable_accounts() {
 #[tokio::test]
 async fn account_reinitialising_an_existing_account() {
     let (mut s, _) = scene().await;
-    let create = ix::create_market(
+    let create = ix::DEFAULT.create_market(
         s.m.admin.pubkey(),
         s.m.keys.mint,
         TOKEN,
@@ -410,7 +421,7 @@ async fn account_reinitialising_an_existing_account() {
         )
         .await;
     let a = s.p.authority.pubkey();
-    let register = ix::register_provider(a, Env::default_provider_args(a));
+    let register = ix::DEFAULT.register_provider(a, Env::default_provider_args(a));
     s.env
         .must_fail(
             &[register],
@@ -418,7 +429,7 @@ async fn account_reinitialising_an_existing_account() {
             SettlementError::AccountAlreadyExists,
         )
         .await;
-    let join = ix::join_market(a, s.m.keys.market, 1);
+    let join = ix::DEFAULT.join_market(a, s.m.keys.market, 1);
     s.env
         .must_fail(
             &[join],
@@ -428,7 +439,7 @@ async fn account_reinitialising_an_existing_account() {
         .await;
     // A channel address for an id already used (the buyer's next id is 1).
     let w = s.b.wallet.pubkey();
-    let (open, _) = ix::open_channel(
+    let (open, _) = ix::DEFAULT.open_channel(
         w,
         s.m.keys.market,
         s.p.provider,
@@ -453,7 +464,7 @@ async fn account_used_again_in_the_transaction_that_closed_it() {
     let (mut s, c) = scene().await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
@@ -463,15 +474,15 @@ async fn account_used_again_in_the_transaction_that_closed_it() {
     let w = s.b.wallet.pubkey();
     for second in [
         s.settle_ix(&c, c.receipt(3 * UNIT, 3 * GIB)),
-        ix::top_up(w, &c.keys, UNIT),
-        ix::finalize_close(&c.keys),
-        ix::close_by_provider(a, &c.keys, None),
+        ix::DEFAULT.top_up(w, &c.keys, UNIT),
+        ix::DEFAULT.finalize_close(&c.keys),
+        ix::DEFAULT.close_by_provider(a, &c.keys, None),
     ] {
         let before = s.env.snapshot().await;
         let out = s
             .env
             .send(
-                &[ix::finalize_close(&c.keys), second],
+                &[ix::DEFAULT.finalize_close(&c.keys), second],
                 &[&s.p.authority, &s.b.wallet],
             )
             .await;
@@ -495,10 +506,10 @@ async fn authority_buyer_actions_by_someone_else() {
     let stranger = s.env.funded_buyer(&s.m, UNIT).await;
     let t = stranger.wallet.pubkey();
     let cases = [
-        ix::request_close(t, &c.keys),
-        ix::top_up(t, &c.keys, 1),
+        ix::DEFAULT.request_close(t, &c.keys),
+        ix::DEFAULT.top_up(t, &c.keys, 1),
         swap(
-            ix::withdraw(t, &s.m.keys, stranger.token, 1),
+            ix::DEFAULT.withdraw(t, &s.m.keys, stranger.token, 1),
             stranger.buyer(&s.m),
             s.b.buyer(&s.m),
         ),
@@ -509,7 +520,7 @@ async fn authority_buyer_actions_by_someone_else() {
             .await;
     }
     // The provider cannot start the buyer's close either.
-    let ix = ix::request_close(s.p.authority.pubkey(), &c.keys);
+    let ix = ix::DEFAULT.request_close(s.p.authority.pubkey(), &c.keys);
     s.env
         .must_fail(&[ix], &[&s.p.authority], SettlementError::NotBuyerOwner)
         .await;
@@ -523,7 +534,8 @@ async fn authority_close_by_provider_by_someone_else() {
         s.m.admin.insecure_clone(),
         Keypair::new(),
     ] {
-        let ix = ix::close_by_provider(k.pubkey(), &c.keys, Some(c.receipt(10 * UNIT, 3 * GIB)));
+        let ix =
+            ix::DEFAULT.close_by_provider(k.pubkey(), &c.keys, Some(c.receipt(10 * UNIT, 3 * GIB)));
         s.env
             .must_fail(&[ix], &[&k], SettlementError::NotProviderAuthority)
             .await;
@@ -534,7 +546,7 @@ async fn authority_close_by_provider_by_someone_else() {
 async fn authority_market_updates_by_a_non_admin() {
     let (mut s, _) = scene().await;
     for k in [s.b.wallet.insecure_clone(), s.p.authority.insecure_clone()] {
-        let ix = ix::update_market(
+        let ix = ix::DEFAULT.update_market(
             k.pubkey(),
             s.m.keys.market,
             None,
@@ -553,7 +565,7 @@ async fn authority_market_updates_by_a_non_admin() {
 async fn authority_fee_above_the_cap() {
     let (mut s, _) = scene().await;
     for fee in [1_001, 10_000, u16::MAX] {
-        let ix = ix::update_market(
+        let ix = ix::DEFAULT.update_market(
             s.m.admin.pubkey(),
             s.m.keys.market,
             None,
@@ -572,7 +584,7 @@ async fn authority_fee_above_the_cap() {
         fee_bps: 1_001,
         ..Env::default_market_args()
     };
-    let ix = ix::create_market(s.m.admin.pubkey(), mint, TOKEN, treasury, args);
+    let ix = ix::DEFAULT.create_market(s.m.admin.pubkey(), mint, TOKEN, treasury, args);
     s.env
         .must_fail(&[ix], &[&s.m.admin], SettlementError::FeeTooHigh)
         .await;
@@ -584,7 +596,7 @@ async fn authority_fee_above_the_cap() {
 async fn authority_fee_change_applied_before_its_delay() {
     let (mut s, c) = scene().await;
     let t = s.env.now().await;
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -617,7 +629,7 @@ async fn authority_dispute_window_outside_the_bounds_or_below_the_providers_mini
         (u32::MAX, SettlementError::DisputeWindowOutOfMarketBounds),
         (3_599, SettlementError::DisputeWindowBelowProviderMinimum),
     ] {
-        let (open, _) = ix::open_channel(
+        let (open, _) = ix::DEFAULT.open_channel(
             w,
             s.m.keys.market,
             s.p.provider,
@@ -630,7 +642,7 @@ async fn authority_dispute_window_outside_the_bounds_or_below_the_providers_mini
         );
         s.env.must_fail(&[open], &[&s.b.wallet], e).await;
     }
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -662,37 +674,37 @@ async fn arithmetic_u64_max_at_every_entry_point() {
     let w = b.wallet.pubkey();
     // The mint cannot issue more: u64::MAX - 1 is all there is besides one unit.
     env.mint_to(m.keys.mint, b.token, 1).await;
-    let ix = ix::deposit(w, &m.keys, b.token, 1);
+    let ix = ix::DEFAULT.deposit(w, &m.keys, b.token, 1);
     env.must(&[ix], &[&b.wallet]).await;
     assert_eq!(env.buyer_account(&m, &b).await.free, u64::MAX);
-    let ix = ix::withdraw(w, &m.keys, b.token, u64::MAX);
+    let ix = ix::DEFAULT.withdraw(w, &m.keys, b.token, u64::MAX);
     env.must(&[ix], &[&b.wallet]).await;
-    let ix = ix::withdraw(w, &m.keys, b.token, 1);
+    let ix = ix::DEFAULT.withdraw(w, &m.keys, b.token, 1);
     env.must_fail(
         &[ix],
         &[&b.wallet],
         SettlementError::InsufficientFreeBalance,
     )
     .await;
-    let ix = ix::deposit(w, &m.keys, b.token, u64::MAX);
+    let ix = ix::DEFAULT.deposit(w, &m.keys, b.token, u64::MAX);
     env.must(&[ix], &[&b.wallet]).await;
     let c = env.open_channel(&m, &b, &p, u64::MAX, 3_600).await;
     assert_eq!(env.channel(&c).await.price_per_gib, u64::MAX);
-    let ix = ix::top_up(w, &c.keys, 1);
+    let ix = ix::DEFAULT.top_up(w, &c.keys, 1);
     env.must_fail(
         &[ix],
         &[&b.wallet],
         SettlementError::InsufficientFreeBalance,
     )
     .await;
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         p.authority.pubkey(),
         &c.keys,
         c.receipt(u64::MAX, u64::MAX),
         None,
     );
     env.must(&[ix], &[&p.authority]).await;
-    let ix = ix::withdraw_earnings(
+    let ix = ix::DEFAULT.withdraw_earnings(
         p.authority.pubkey(),
         &m.keys,
         p.payout_token,
@@ -707,18 +719,16 @@ async fn arithmetic_u64_max_at_every_entry_point() {
     let pm = env.provider_market(&m, &p).await;
     assert_eq!(pm.earnings + pm.fees_accrued, u64::MAX);
     env.must(
-        &[ix::withdraw_earnings(
-            p.authority.pubkey(),
-            &m.keys,
-            p.payout_token,
-            None,
-        )],
+        &[ix::DEFAULT.withdraw_earnings(p.authority.pubkey(), &m.keys, p.payout_token, None)],
         &[&p.authority],
     )
     .await;
-    env.must(&[ix::sweep_fees(&m.keys, &[p.provider_market(&m)])], &[])
-        .await;
-    let ix = ix::close_by_provider(p.authority.pubkey(), &c.keys, None);
+    env.must(
+        &[ix::DEFAULT.sweep_fees(&m.keys, &[p.provider_market(&m)])],
+        &[],
+    )
+    .await;
+    let ix = ix::DEFAULT.close_by_provider(p.authority.pubkey(), &c.keys, None);
     env.must(&[ix], &[&p.authority]).await;
     assert_eq!(env.token_balance(m.keys.vault).await, 0);
 }

@@ -26,7 +26,7 @@ fn reward_terms() -> RewardTerms {
 
 async fn with_rewards(s: &mut Scene) {
     let mint = s.env.create_reward_mint(&s.m).await;
-    let ix = ix::configure_rewards(
+    let ix = ix::DEFAULT.configure_rewards(
         s.m.admin.pubkey(),
         s.m.keys.market,
         mint,
@@ -67,30 +67,32 @@ async fn a_buyer_cannot_void_its_providers_receipts_with_huge_bytes() {
         let c = s.open(10 * UNIT).await;
         let held = c.receipt(9 * UNIT, 9 * GIB);
         let void = c.receipt(1, u64::MAX);
-        let ix = ix::settle(s.b.wallet.pubkey(), &c.keys, void, None);
+        let ix = ix::DEFAULT.settle(s.b.wallet.pubkey(), &c.keys, void, None);
         s.env.must(&[ix], &[&s.b.wallet]).await;
         let ch = s.env.channel(&c).await;
         assert_eq!((ch.settled, ch.settled_bytes), (1, u64::MAX));
 
         let p = s.p.authority.pubkey();
         let ix = match path {
-            "settle" => ix::settle(p, &c.keys, held, None),
-            "settle_many" => ix::settle_many(
+            "settle" => ix::DEFAULT.settle(p, &c.keys, held, None),
+            "settle_many" => ix::DEFAULT.settle_many(
                 p,
                 s.m.keys.market,
                 s.p.provider,
                 &[(c.keys.channel, held)],
                 None,
             ),
-            _ => ix::close_by_provider(p, &c.keys, Some(held)),
+            _ => ix::DEFAULT.close_by_provider(p, &c.keys, Some(held)),
         };
         s.env.must(&[ix], &[&s.p.authority]).await;
         if path != "close_by_provider" {
             assert_eq!(s.env.channel(&c).await.settled, 9 * UNIT, "{path}");
-            let close = ix::request_close(s.b.wallet.pubkey(), &c.keys);
+            let close = ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys);
             s.env.must(&[close], &[&s.b.wallet]).await;
             s.env.advance_time(HOUR).await;
-            s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
+            s.env
+                .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+                .await;
         }
         assert!(s.env.raw(c.keys.channel).await.is_none(), "{path}");
         // 10 deposited, 9 signed for: 1 back. The provider: 9 less the 2.5 % fee.
@@ -119,13 +121,13 @@ async fn a_buyer_settling_first_cannot_fail_its_providers_batch() {
     // The buyer settles the provider's exact receipt of channel 1, and more on channel 2.
     let b = s.b.wallet.pubkey();
     let ahead = [
-        ix::settle(b, &cs[1].keys, held[1].1, None),
-        ix::settle(b, &cs[2].keys, cs[2].receipt(6 * UNIT, GIB), None),
+        ix::DEFAULT.settle(b, &cs[1].keys, held[1].1, None),
+        ix::DEFAULT.settle(b, &cs[2].keys, cs[2].receipt(6 * UNIT, GIB), None),
     ];
     s.env.must(&ahead, &[&s.b.wallet]).await;
     let earnings = s.env.provider_market(&s.m, &s.p).await.earnings;
 
-    let ix = ix::settle_many(
+    let ix = ix::DEFAULT.settle_many(
         s.p.authority.pubkey(),
         s.m.keys.market,
         s.p.provider,
@@ -153,9 +155,9 @@ async fn a_buyer_settling_first_cannot_fail_its_providers_close() {
     let mut s = Scene::new(TOKEN, 10 * UNIT).await;
     let c = s.open(10 * UNIT).await;
     let last = c.receipt(7 * UNIT, 7 * GIB);
-    let ix = ix::settle(s.b.wallet.pubkey(), &c.keys, last, None);
+    let ix = ix::DEFAULT.settle(s.b.wallet.pubkey(), &c.keys, last, None);
     s.env.must(&[ix], &[&s.b.wallet]).await;
-    let ix = ix::close_by_provider(s.p.authority.pubkey(), &c.keys, Some(last));
+    let ix = ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &c.keys, Some(last));
     s.env.must(&[ix], &[&s.p.authority]).await;
     assert!(s.env.raw(c.keys.channel).await.is_none());
     assert_eq!(s.env.buyer_account(&s.m, &s.b).await.free, 3 * UNIT);
@@ -182,8 +184,8 @@ async fn a_buyer_cannot_take_the_bounty_before_its_provider_had_half_the_window(
     };
     let b = s.b.wallet.pubkey();
     let grab = [
-        ix::request_close(b, &c.keys),
-        ix::settle(b, &c.keys, c.receipt(8 * UNIT, 8 * GIB), bounty(own)),
+        ix::DEFAULT.request_close(b, &c.keys),
+        ix::DEFAULT.settle(b, &c.keys, c.receipt(8 * UNIT, 8 * GIB), bounty(own)),
     ];
     s.env.must(&grab, &[&s.b.wallet]).await;
     assert_eq!(s.env.token_balance(own).await, 0);
@@ -196,7 +198,7 @@ async fn a_buyer_cannot_take_the_bounty_before_its_provider_had_half_the_window(
     let w = s.env.wallet().await;
     let wt = s.env.token_account(s.m.keys.mint, w.pubkey()).await;
     s.env.advance_time(HOUR / 2 - 1).await;
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         w.pubkey(),
         &c.keys,
         c.receipt(9 * UNIT, 9 * GIB),
@@ -207,7 +209,7 @@ async fn a_buyer_cannot_take_the_bounty_before_its_provider_had_half_the_window(
     // From the second half on, whoever rescues the provider's receipt earns the bounty:
     // bounty(10) - bounty(9) = 5 % of (9.75 - 8.775) tokens.
     s.env.advance_time(1).await;
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         w.pubkey(),
         &c.keys,
         c.receipt(10 * UNIT, 10 * GIB),
@@ -235,7 +237,7 @@ async fn a_payment_mint_that_could_be_closed_and_recreated_is_refused() {
         .await;
     let admin = env.wallet().await;
     let treasury = env.token_account(mint.pubkey(), admin.pubkey()).await;
-    let create = ix::create_market(
+    let create = ix::DEFAULT.create_market(
         admin.pubkey(),
         mint.pubkey(),
         TOKEN_2022,
@@ -284,7 +286,7 @@ async fn a_reward_mint_that_could_be_closed_and_recreated_is_refused() {
     s.env
         .create_mint_with_authority(&closable, TOKEN_2022, &[MintCloseAuthority], pool, false)
         .await;
-    let ix = ix::configure_rewards(
+    let ix = ix::DEFAULT.configure_rewards(
         admin,
         s.m.keys.market,
         closable.pubkey(),
@@ -298,7 +300,7 @@ async fn a_reward_mint_that_could_be_closed_and_recreated_is_refused() {
     s.env
         .create_mint_with_authority(&plain, TOKEN_2022, &[MetadataPointer], pool, false)
         .await;
-    let ix = ix::configure_rewards(
+    let ix = ix::DEFAULT.configure_rewards(
         admin,
         s.m.keys.market,
         plain.pubkey(),
@@ -327,12 +329,15 @@ async fn a_settler_cannot_leave_out_the_reward_pool() {
     let b = s.b.wallet.pubkey();
     let (p, market, provider) = (s.p.authority.pubkey(), s.m.keys.market, s.p.provider);
     let paths = [
-        (ix::settle(b, &c.keys, r, None), &s.b.wallet),
+        (ix::DEFAULT.settle(b, &c.keys, r, None), &s.b.wallet),
         (
-            ix::settle_many(p, market, provider, &[(c.keys.channel, r)], None),
+            ix::DEFAULT.settle_many(p, market, provider, &[(c.keys.channel, r)], None),
             &s.p.authority,
         ),
-        (ix::close_by_provider(p, &c.keys, Some(r)), &s.p.authority),
+        (
+            ix::DEFAULT.close_by_provider(p, &c.keys, Some(r)),
+            &s.p.authority,
+        ),
     ];
     for (honest, signer) in &paths {
         for stand_in in [
@@ -390,7 +395,7 @@ async fn receipt_signers_that_can_never_sign_are_refused_at_open() {
     negative_minus_one[0] = 0xec;
     let off_curve = [2u8; 32];
     for key in [negative_one, negative_minus_one, off_curve] {
-        let (ix, _) = ix::open_channel(
+        let (ix, _) = ix::DEFAULT.open_channel(
             s.b.wallet.pubkey(),
             s.m.keys.market,
             s.p.provider,
@@ -445,7 +450,7 @@ async fn a_bounty_rounds_the_same_in_one_step_or_many() {
     for steps in [1u64, 50] {
         let mut s = Scene::new(TOKEN, 10 * UNIT).await;
         let c = s.open(10 * UNIT).await;
-        let close = ix::request_close(s.b.wallet.pubkey(), &c.keys);
+        let close = ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys);
         s.env.must(&[close], &[&s.b.wallet]).await;
         s.env.advance_time(HOUR / 2).await;
         let w = s.env.wallet().await;
@@ -457,7 +462,7 @@ async fn a_bounty_rounds_the_same_in_one_step_or_many() {
         let last = 9_876_543u64;
         for i in 1..=steps {
             let amount = last * i / steps;
-            let ix = ix::settle(w.pubkey(), &c.keys, c.receipt(amount, i), bounty);
+            let ix = ix::DEFAULT.settle(w.pubkey(), &c.keys, c.receipt(amount, i), bounty);
             s.env.must(&[ix], &[&w]).await;
         }
         let pm = s.env.provider_market(&s.m, &s.p).await;

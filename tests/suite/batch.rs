@@ -57,7 +57,7 @@ async fn k_channels_of_distinct_buyers_in_one_legacy_transaction() {
     for k in 1..=8 {
         let cs = channels(&mut env, &m, &p, k, 2 * UNIT).await;
         // The provider pays for its own settlement: one signature.
-        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
+        let ix = ix::DEFAULT.settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
         let (size, accounts) = measured(&a, &ix, &[]);
         assert!(
             size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS,
@@ -75,7 +75,7 @@ async fn k_channels_of_distinct_buyers_in_one_legacy_transaction() {
     }
     // Nine do not fit a legacy transaction.
     let cs = channels(&mut env, &m, &p, 9, 2 * UNIT).await;
-    let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
+    let ix = ix::DEFAULT.settle_many(a, m.keys.market, p.provider, &entries(&cs), None);
     let (size, _) = measured(&a, &ix, &[]);
     assert!(size > batch::PACKET_DATA_SIZE, "{size}");
 }
@@ -95,7 +95,7 @@ async fn k_channels_of_distinct_buyers_in_one_v0_transaction_with_a_lookup_table
     for k in 1..=11 {
         let batch = &cs[next..next + k];
         next += k;
-        let ix = ix::settle_many(a, m.keys.market, p.provider, &entries(batch), None);
+        let ix = ix::DEFAULT.settle_many(a, m.keys.market, p.provider, &entries(batch), None);
         let (size, accounts) = measured(&a, &ix, &tables);
         assert!(
             size <= batch::PACKET_DATA_SIZE && accounts <= batch::MAX_ACCOUNT_LOCKS,
@@ -104,7 +104,7 @@ async fn k_channels_of_distinct_buyers_in_one_v0_transaction_with_a_lookup_table
         env.must_paid_by(&p.authority, &[ix], &tables).await;
         assert_settled(&env, batch).await;
     }
-    let ix = ix::settle_many(
+    let ix = ix::DEFAULT.settle_many(
         a,
         m.keys.market,
         p.provider,
@@ -126,7 +126,7 @@ async fn batch_refusals_change_nothing() {
     let theirs = channels(&mut env, &m, &q, 1, UNIT).await;
     let e = entries(&cs);
     let many = |entries: &[(Pubkey, ReceiptArgs)]| {
-        ix::settle_many(a, m.keys.market, p.provider, entries, None)
+        ix::DEFAULT.settle_many(a, m.keys.market, p.provider, entries, None)
     };
 
     // The same channel twice.
@@ -190,7 +190,7 @@ async fn batch_refusals_change_nothing() {
     // A channel of this provider in another market, with this market's provider account.
     let other = env.create_market(TOKEN).await;
     env.must(
-        &[ix::join_market(a, other.keys.market, UNIT)],
+        &[ix::DEFAULT.join_market(a, other.keys.market, UNIT)],
         &[&p.authority],
     )
     .await;
@@ -230,7 +230,7 @@ async fn a_watcher_batch_pays_bounties_on_closing_channels_only() {
         let c = env.open_channel(&m, &b, &p, 10 * UNIT, HOUR as u32).await;
         if i % 2 == 0 {
             env.must(
-                &[ix::request_close(b.wallet.pubkey(), &c.keys)],
+                &[ix::DEFAULT.request_close(b.wallet.pubkey(), &c.keys)],
                 &[&b.wallet],
             )
             .await;
@@ -246,7 +246,7 @@ async fn a_watcher_batch_pays_bounties_on_closing_channels_only() {
         market: &m.keys,
         destination: wt,
     });
-    let ix = ix::settle_many(
+    let ix = ix::DEFAULT.settle_many(
         watcher.pubkey(),
         m.keys.market,
         p.provider,

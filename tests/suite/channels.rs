@@ -87,12 +87,12 @@ async fn open_refusals_change_nothing() {
         ),
     ];
     for (args, expected) in cases {
-        let (ix, _) = ix::open_channel(w, market, provider, 0, args);
+        let (ix, _) = ix::DEFAULT.open_channel(w, market, provider, 0, args);
         s.env.must_fail(&[ix], &[&s.b.wallet], expected).await;
     }
 
     // A channel address for another id than the buyer's next one.
-    let (ix, _) = ix::open_channel(w, market, provider, 1, open_args(UNIT, 3_600, session));
+    let (ix, _) = ix::DEFAULT.open_channel(w, market, provider, 1, open_args(UNIT, 3_600, session));
     s.env
         .must_fail_code(
             &[ix],
@@ -103,7 +103,7 @@ async fn open_refusals_change_nothing() {
 
     // Someone else opens a channel on the buyer's escrow.
     let thief = s.env.wallet().await;
-    let (ix, _) = ix::open_channel(
+    let (ix, _) = ix::DEFAULT.open_channel(
         thief.pubkey(),
         market,
         provider,
@@ -126,17 +126,17 @@ async fn open_refusals_change_nothing() {
     let a = s.p.authority.pubkey();
     s.env
         .must(
-            &[ix::join_market(a, other.keys.market, UNIT)],
+            &[ix::DEFAULT.join_market(a, other.keys.market, UNIT)],
             &[&s.p.authority],
         )
         .await;
-    let (ix, _) = ix::open_channel(w, market, provider, 0, open_args(UNIT, 3_600, session));
+    let (ix, _) = ix::DEFAULT.open_channel(w, market, provider, 0, open_args(UNIT, 3_600, session));
     let ix = swap(ix, s.p.provider_market(&s.m), s.p.provider_market(&other));
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::WrongMarket)
         .await;
     let q = s.env.provider(&s.m).await;
-    let (ix, _) = ix::open_channel(w, market, provider, 0, open_args(UNIT, 3_600, session));
+    let (ix, _) = ix::DEFAULT.open_channel(w, market, provider, 0, open_args(UNIT, 3_600, session));
     let ix = swap(ix, s.p.provider_market(&s.m), q.provider_market(&s.m));
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::WrongProvider)
@@ -147,7 +147,7 @@ async fn open_refusals_change_nothing() {
 async fn top_up_moves_free_balance_into_an_open_channel() {
     let mut s = Scene::new(TOKEN, 10 * UNIT).await;
     let c = s.open(4 * UNIT).await;
-    let ix = ix::top_up(s.b.wallet.pubkey(), &c.keys, 5 * UNIT);
+    let ix = ix::DEFAULT.top_up(s.b.wallet.pubkey(), &c.keys, 5 * UNIT);
     s.env.must(&[ix], &[&s.b.wallet]).await;
     assert_eq!(s.env.channel(&c).await.deposit, 9 * UNIT);
     assert_eq!(s.env.buyer_account(&s.m, &s.b).await.free, UNIT);
@@ -160,11 +160,11 @@ async fn top_up_refusals_change_nothing() {
     let mut s = Scene::new(TOKEN, 10 * UNIT).await;
     let c = s.open(4 * UNIT).await;
     let w = s.b.wallet.pubkey();
-    let ix = ix::top_up(w, &c.keys, 0);
+    let ix = ix::DEFAULT.top_up(w, &c.keys, 0);
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::ZeroAmount)
         .await;
-    let ix = ix::top_up(w, &c.keys, 6 * UNIT + 1);
+    let ix = ix::DEFAULT.top_up(w, &c.keys, 6 * UNIT + 1);
     s.env
         .must_fail(
             &[ix],
@@ -176,14 +176,14 @@ async fn top_up_refusals_change_nothing() {
     // Another buyer tops up this buyer's channel from its own escrow, or signs for this one.
     let other = s.env.funded_buyer(&s.m, 10 * UNIT).await;
     let ix = swap(
-        ix::top_up(other.wallet.pubkey(), &c.keys, UNIT),
+        ix::DEFAULT.top_up(other.wallet.pubkey(), &c.keys, UNIT),
         c.keys.buyer,
         other.buyer(&s.m),
     );
     s.env
         .must_fail(&[ix], &[&other.wallet], SettlementError::WrongBuyer)
         .await;
-    let ix = ix::top_up(other.wallet.pubkey(), &c.keys, UNIT);
+    let ix = ix::DEFAULT.top_up(other.wallet.pubkey(), &c.keys, UNIT);
     s.env
         .must_fail(&[ix], &[&other.wallet], SettlementError::NotBuyerOwner)
         .await;
@@ -191,7 +191,7 @@ async fn top_up_refusals_change_nothing() {
     // A market that is not the buyer's.
     let m2 = s.env.create_market(TOKEN).await;
     let ix = swap(
-        ix::top_up(w, &c.keys, UNIT),
+        ix::DEFAULT.top_up(w, &c.keys, UNIT),
         s.m.keys.market,
         m2.keys.market,
     );
@@ -200,9 +200,9 @@ async fn top_up_refusals_change_nothing() {
         .await;
 
     // Closing channels take no more money.
-    let ix = ix::request_close(w, &c.keys);
+    let ix = ix::DEFAULT.request_close(w, &c.keys);
     s.env.must(&[ix], &[&s.b.wallet]).await;
-    let ix = ix::top_up(w, &c.keys, UNIT);
+    let ix = ix::DEFAULT.top_up(w, &c.keys, UNIT);
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::ChannelNotOpen)
         .await;
@@ -241,7 +241,7 @@ async fn anyone_may_settle_and_no_bounty_is_paid_on_open_channels() {
         market: &s.m.keys,
         destination: watcher_token,
     };
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         watcher.pubkey(),
         &c.keys,
         c.receipt(2 * UNIT, GIB),
@@ -260,7 +260,7 @@ async fn settle_refusals_change_nothing() {
     s.settle(&c, 2 * UNIT, 2 * GIB).await;
     let p = s.p.authority.pubkey();
     let keys = c.keys;
-    let bad = |r: ReceiptArgs| ix::settle(p, &keys, r, None);
+    let bad = |r: ReceiptArgs| ix::DEFAULT.settle(p, &keys, r, None);
 
     // Monotonicity and the deposit bound.
     let cases = [
@@ -327,7 +327,7 @@ async fn settle_refusals_change_nothing() {
     let m2 = s.env.create_market(TOKEN).await;
     s.env
         .must(
-            &[ix::join_market(p, m2.keys.market, UNIT)],
+            &[ix::DEFAULT.join_market(p, m2.keys.market, UNIT)],
             &[&s.p.authority],
         )
         .await;
@@ -356,14 +356,14 @@ async fn amounts_near_u64_max_settle_exactly() {
     let p = env.provider(&m).await;
     let b = env.funded_buyer(&m, u64::MAX).await;
     let c = env.open_channel(&m, &b, &p, u64::MAX, 3_600).await;
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         p.authority.pubkey(),
         &c.keys,
         c.receipt(u64::MAX - 1, u64::MAX),
         None,
     );
     env.must(&[ix], &[&p.authority]).await;
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         p.authority.pubkey(),
         &c.keys,
         c.receipt(u64::MAX, u64::MAX),
@@ -373,7 +373,7 @@ async fn amounts_near_u64_max_settle_exactly() {
     let pm = env.provider_market(&m, &p).await;
     assert_eq!(pm.fees_accrued, u64::MAX / 10);
     assert_eq!(pm.earnings + pm.fees_accrued, u64::MAX);
-    let ix = ix::withdraw_earnings(p.authority.pubkey(), &m.keys, p.payout_token, None);
+    let ix = ix::DEFAULT.withdraw_earnings(p.authority.pubkey(), &m.keys, p.payout_token, None);
     env.must(&[ix], &[&p.authority]).await;
     assert_eq!(
         env.token_balance(p.payout_token).await,

@@ -1,9 +1,15 @@
-//! Fixtures shared by the client's integration tests: an embedded chain with a mint, funded
-//! wallets, default market and provider terms.
+//! Fixtures shared by the tests of the SDK's operations, the watcher and the node: an embedded
+//! chain with a mint, funded wallets, default market and provider terms, and the few steps
+//! most of them take (a deposit and a channel).
 
 use anchor_lang::prelude::Pubkey;
-use bandwidth_cli::{tokens, Chain, Client, EmbeddedChain};
+use bandwidth_client::{
+    ops::{Buyer, MarketAdmin, Provider},
+    receipts::sessions::SessionKeys,
+    tokens, Chain, Client,
+};
 use bandwidth_settlement::instructions::{CreateMarketArgs, RegisterProviderArgs};
+use bandwidth_testkit::EmbeddedChain;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -33,13 +39,10 @@ impl World {
     /// A market of this world's mint with the default terms, and its admin.
     pub async fn market(&self) -> (Client<&EmbeddedChain>, Pubkey) {
         let admin = self.wallet(0).await;
-        let market =
-            bandwidth_cli::commands::market::create(&admin, &self.mint, None, market_args())
-                .await
-                .unwrap()
-                .market
-                .parse()
-                .unwrap();
+        let (created, _) = MarketAdmin::create(&admin, &self.mint, None, market_args())
+            .await
+            .unwrap();
+        let market = created.market();
         (admin, market)
     }
 
@@ -74,7 +77,7 @@ pub struct Served<'a> {
     pub market: Pubkey,
     pub provider: Client<&'a EmbeddedChain>,
     pub provider_key: Keypair,
-    pub sessions: bandwidth_cli::receipts::sessions::SessionKeys,
+    pub sessions: SessionKeys,
     pub dir: tempfile::TempDir,
 }
 
@@ -83,22 +86,17 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let (_admin, market) = self.market().await;
         let (p, provider_key) = self.wallet_with_key(0).await;
-        bandwidth_cli::commands::provider::register(
-            &p,
-            &market,
-            provider_args(p.payer().pubkey()),
-            "1",
-        )
-        .await
-        .unwrap();
+        Provider::new(&p, &market)
+            .await
+            .unwrap()
+            .register(provider_args(p.payer().pubkey()), UNIT)
+            .await
+            .unwrap();
         Served {
             market,
             provider: p,
             provider_key,
-            sessions: bandwidth_cli::receipts::sessions::SessionKeys::open(
-                dir.path().join("sessions"),
-            )
-            .unwrap(),
+            sessions: SessionKeys::open(dir.path().join("sessions")).unwrap(),
             dir,
         }
     }
@@ -122,4 +120,45 @@ pub fn provider_args(payout: Pubkey) -> RegisterProviderArgs {
         endpoint: "https://p.example.net".into(),
         region: "eu".into(),
     }
+}
+
+/// The buyer deposits `deposit` and opens a channel of `amount` to `provider` (its authority):
+/// the channel's address.
+pub async fn open_channel<C: Chain>(
+    b: &Client<C>,
+    sessions: &SessionKeys,
+    market: &Pubkey,
+    provider: &Pubkey,
+    deposit: u64,
+    amount: u64,
+) -> Pubkey {
+    let buyer = Buyer::new(b, market).await.unwrap();
+    buyer.deposit(deposit, None).await.unwrap();
+    buyer
+        .open_channel(sessions, provider, amount, None)
+        .await
+        .unwrap()
+        .channel
+}
+
+/// The channel's buyer (the client's signer) starts the dispute window: the deadline.
+pub async fn force_close<C: Chain>(b: &Client<C>, market: &Pubkey, channel: &Pubkey) -> i64 {
+    Buyer::new(b, market)
+        .await
+        .unwrap()
+        .request_close(channel)
+        .await
+        .unwrap()
+        .deadline
+}
+
+/// `owner`'s free balance in its escrow (the client's signer's).
+pub async fn free_balance<C: Chain>(b: &Client<C>, market: &Pubkey) -> u64 {
+    Buyer::new(b, market)
+        .await
+        .unwrap()
+        .escrow_account()
+        .await
+        .unwrap()
+        .free
 }

@@ -57,7 +57,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     let admin = env.wallet().await;
     let treasury = env.token_account(mint, admin.pubkey()).await;
     let args = Env::default_market_args();
-    let create = ix::create_market(admin.pubkey(), mint, TOKEN_2022, treasury, args);
+    let create = ix::DEFAULT.create_market(admin.pubkey(), mint, TOKEN_2022, treasury, args);
     t.check(
         "create_market",
         &admin.pubkey(),
@@ -72,7 +72,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         treasury_owner: Pubkey::default(),
     };
     let new_treasury = env.token_account(mint, m.admin.pubkey()).await;
-    let update = ix::update_market(
+    let update = ix::DEFAULT.update_market(
         m.admin.pubkey(),
         m.keys.market,
         Some(new_treasury),
@@ -112,8 +112,8 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     };
     let a = authority.pubkey();
     let register = [
-        ix::register_provider(a, longest),
-        ix::join_market(a, m.keys.market, u64::MAX),
+        ix::DEFAULT.register_provider(a, longest),
+        ix::DEFAULT.join_market(a, m.keys.market, u64::MAX),
     ];
     t.check(
         "register_provider + join_market (longest metadata)",
@@ -123,7 +123,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     );
     env.must_paid_by(&authority, &register, &[]).await;
     let update = [
-        ix::update_provider(
+        ix::DEFAULT.update_provider(
             a,
             UpdateProviderArgs {
                 payout: Some(payout.pubkey()),
@@ -134,7 +134,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
                 active: Some(true),
             },
         ),
-        ix::set_price(a, m.keys.market, u64::MAX),
+        ix::DEFAULT.set_price(a, m.keys.market, u64::MAX),
     ];
     t.check(
         "update_provider + set_price (every field)",
@@ -156,7 +156,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     for i in 0..12 {
         let b = env.buyer(&m, 100 * UNIT).await;
         let w = b.wallet.pubkey();
-        let deposit = ix::deposit(w, &m.keys, b.token, 100 * UNIT);
+        let deposit = ix::DEFAULT.deposit(w, &m.keys, b.token, 100 * UNIT);
         if i == 0 {
             t.check(
                 "deposit (creating the escrow)",
@@ -167,7 +167,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         }
         env.must_paid_by(&b.wallet, &[deposit], &[]).await;
         let session = Keypair::new();
-        let (open, channel) = ix::open_channel(
+        let (open, channel) = ix::DEFAULT.open_channel(
             w,
             m.keys.market,
             p.provider,
@@ -188,7 +188,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
             id: 0,
             signer: session,
         };
-        let top_up = ix::top_up(w, &c.keys, 50 * UNIT);
+        let top_up = ix::DEFAULT.top_up(w, &c.keys, 50 * UNIT);
         if i == 0 {
             t.check("top_up", &w, std::slice::from_ref(&top_up), &[]);
         }
@@ -201,7 +201,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     let (b0, c0) = &channels[0];
     env.must_paid_by(
         &b0.wallet,
-        &[ix::request_close(b0.wallet.pubkey(), &c0.keys)],
+        &[ix::DEFAULT.request_close(b0.wallet.pubkey(), &c0.keys)],
         &[],
     )
     .await;
@@ -212,7 +212,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         market: &m.keys,
         destination: wt,
     });
-    let settle = ix::settle(watcher.pubkey(), &c0.keys, widest(c0, 0), bounty);
+    let settle = ix::DEFAULT.settle(watcher.pubkey(), &c0.keys, widest(c0, 0), bounty);
     t.check(
         "settle (watcher, bounty accounts)",
         &watcher.pubkey(),
@@ -256,6 +256,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     ] {
         let with_bounty = settler.pubkey() == watcher.pubkey();
         let group = batch::SettleGroup {
+            ix: bandwidth_client::ix::DEFAULT,
             payer: settler.pubkey(),
             settler: settler.pubkey(),
             market: m.keys.market,
@@ -291,12 +292,12 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         .enumerate()
         .map(|(i, (_, c))| (c.keys.channel, c.receipt(50 * UNIT + i as u64, u64::MAX)))
         .collect();
-    let settle_many = ix::settle_many(a, m.keys.market, p.provider, &group_entries, None);
+    let settle_many = ix::DEFAULT.settle_many(a, m.keys.market, p.provider, &group_entries, None);
     env.must_paid_by(&p.authority, &[settle_many], &[]).await;
 
     // Closes: provider with a final receipt; buyer request and finalize.
     let (_, c9) = &channels[9];
-    let close = ix::close_by_provider(a, &c9.keys, Some(widest(c9, 9)));
+    let close = ix::DEFAULT.close_by_provider(a, &c9.keys, Some(widest(c9, 9)));
     t.check(
         "close_by_provider (final receipt)",
         &a,
@@ -305,7 +306,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     );
     env.must_paid_by(&p.authority, &[close], &[]).await;
     let (b10, c10) = &channels[10];
-    let request = ix::request_close(b10.wallet.pubkey(), &c10.keys);
+    let request = ix::DEFAULT.request_close(b10.wallet.pubkey(), &c10.keys);
     t.check(
         "request_close",
         &b10.wallet.pubkey(),
@@ -314,7 +315,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     );
     env.must_paid_by(&b10.wallet, &[request], &[]).await;
     env.advance_time(30 * DAY).await;
-    let finalize = ix::finalize_close(&c10.keys);
+    let finalize = ix::DEFAULT.finalize_close(&c10.keys);
     t.check(
         "finalize_close",
         &watcher.pubkey(),
@@ -322,12 +323,12 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         &[],
     );
     env.must_paid_by(&watcher, &[finalize], &[]).await;
-    let finalize0 = ix::finalize_close(&c0.keys);
+    let finalize0 = ix::DEFAULT.finalize_close(&c0.keys);
     env.must_paid_by(&watcher, &[finalize0], &[]).await;
 
     // Money out: the buyer's whole balance, earnings, and a sweep of the most provider
     // accounts the client puts in one transaction.
-    let withdraw = ix::withdraw(b10.wallet.pubkey(), &m.keys, b10.token, 100 * UNIT);
+    let withdraw = ix::DEFAULT.withdraw(b10.wallet.pubkey(), &m.keys, b10.token, 100 * UNIT);
     t.check(
         "withdraw",
         &b10.wallet.pubkey(),
@@ -335,7 +336,7 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
         &[],
     );
     env.must_paid_by(&b10.wallet, &[withdraw], &[]).await;
-    let earnings = ix::withdraw_earnings(a, &m.keys, p.payout_token, None);
+    let earnings = ix::DEFAULT.withdraw_earnings(a, &m.keys, p.payout_token, None);
     t.check(
         "withdraw_earnings",
         &a,
@@ -344,10 +345,10 @@ async fn every_lifecycle_transaction_fits_in_its_worst_case() {
     );
     env.must_paid_by(&p.authority, &[earnings], &[]).await;
     let mut pms = vec![p.provider_market(&m)];
-    for _ in 1..bandwidth_cli::commands::fees::PROVIDERS_PER_SWEEP {
+    for _ in 1..bandwidth_client::ops::admin::PROVIDERS_PER_SWEEP {
         pms.push(env.provider(&m).await.provider_market(&m));
     }
-    let sweep = ix::sweep_fees(&m.keys, &pms);
+    let sweep = ix::DEFAULT.sweep_fees(&m.keys, &pms);
     t.check(
         "sweep_fees (20 provider accounts)",
         &watcher.pubkey(),
@@ -384,7 +385,7 @@ async fn every_valid_state_can_be_closed() {
     let other = s.open(10 * UNIT).await;
     let w = s.b.wallet.pubkey();
     // The provider goes inactive, the market pauses.
-    let off = ix::update_provider(
+    let off = ix::DEFAULT.update_provider(
         s.p.authority.pubkey(),
         UpdateProviderArgs {
             active: Some(false),
@@ -392,7 +393,7 @@ async fn every_valid_state_can_be_closed() {
         },
     );
     s.env.must(&[off], &[&s.p.authority]).await;
-    let pause = ix::update_market(
+    let pause = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -404,7 +405,7 @@ async fn every_valid_state_can_be_closed() {
     s.env.must(&[pause], &[&s.m.admin]).await;
     for c in [&spent, &idle] {
         s.env
-            .must(&[ix::request_close(w, &c.keys)], &[&s.b.wallet])
+            .must(&[ix::DEFAULT.request_close(w, &c.keys)], &[&s.b.wallet])
             .await;
     }
     // The buyer empties its wallet of SOL: refunds still land in its escrow, rent in its wallet.
@@ -413,9 +414,13 @@ async fn every_valid_state_can_be_closed() {
     s.env.must(&[drain], &[&s.b.wallet]).await;
     assert_eq!(s.env.lamports(w).await, 0);
     s.env.advance_time(HOUR).await;
-    s.env.must(&[ix::finalize_close(&spent.keys)], &[]).await;
-    s.env.must(&[ix::finalize_close(&idle.keys)], &[]).await;
-    let close = ix::close_by_provider(s.p.authority.pubkey(), &other.keys, None);
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&spent.keys)], &[])
+        .await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&idle.keys)], &[])
+        .await;
+    let close = ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &other.keys, None);
     s.env.must(&[close], &[&s.p.authority]).await;
     assert_eq!(s.env.buyer_account(&s.m, &s.b).await.free, 20 * UNIT);
     assert_eq!(
@@ -441,7 +446,7 @@ async fn the_largest_aggregated_batch_fits_and_executes() {
         let b = env.funded_buyer(&m, 100 * UNIT).await;
         let c = env.open_channel(&m, &b, &p, 100 * UNIT, HOUR as u32).await;
         env.must(
-            &[ix::request_close(b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(b.wallet.pubkey(), &c.keys)],
             &[&b.wallet],
         )
         .await;
@@ -466,6 +471,7 @@ async fn the_largest_aggregated_batch_fits_and_executes() {
         ]
     };
     let group = batch::SettleGroup {
+        ix: bandwidth_client::ix::DEFAULT,
         payer: watcher.pubkey(),
         settler: watcher.pubkey(),
         market: m.keys.market,

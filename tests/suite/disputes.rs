@@ -9,7 +9,7 @@ async fn request_close_starts_the_dispute_window() {
     let mut s = Scene::new(TOKEN, 10 * UNIT).await;
     let c = s.open(4 * UNIT).await;
     let t = s.env.now().await;
-    let ix = ix::request_close(s.b.wallet.pubkey(), &c.keys);
+    let ix = ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys);
     s.env.must(std::slice::from_ref(&ix), &[&s.b.wallet]).await;
     let ch = s.env.channel(&c).await;
     assert_eq!(
@@ -35,26 +35,26 @@ async fn request_close_refusals_change_nothing() {
     let c = s.open(4 * UNIT).await;
     // Neither the provider nor another buyer can start a buyer's close.
     let other = s.env.funded_buyer(&s.m, UNIT).await;
-    let ix = ix::request_close(other.wallet.pubkey(), &c.keys);
+    let ix = ix::DEFAULT.request_close(other.wallet.pubkey(), &c.keys);
     s.env
         .must_fail(&[ix], &[&other.wallet], SettlementError::NotBuyerOwner)
         .await;
     let ix = swap(
-        ix::request_close(other.wallet.pubkey(), &c.keys),
+        ix::DEFAULT.request_close(other.wallet.pubkey(), &c.keys),
         c.keys.buyer,
         other.buyer(&s.m),
     );
     s.env
         .must_fail(&[ix], &[&other.wallet], SettlementError::WrongBuyer)
         .await;
-    let ix = ix::request_close(s.p.authority.pubkey(), &c.keys);
+    let ix = ix::DEFAULT.request_close(s.p.authority.pubkey(), &c.keys);
     s.env
         .must_fail(&[ix], &[&s.p.authority], SettlementError::NotBuyerOwner)
         .await;
     // Another provider's market account.
     let q = s.env.provider(&s.m).await;
     let ix = swap(
-        ix::request_close(s.b.wallet.pubkey(), &c.keys),
+        ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys),
         c.keys.provider_market(),
         q.provider_market(&s.m),
     );
@@ -71,7 +71,7 @@ async fn settlement_is_possible_strictly_before_the_deadline() {
     let c = s.open(4 * UNIT).await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
@@ -87,7 +87,7 @@ async fn settlement_is_possible_strictly_before_the_deadline() {
             SettlementError::DisputeWindowElapsed,
         )
         .await;
-    let ix = ix::close_by_provider(
+    let ix = ix::DEFAULT.close_by_provider(
         s.p.authority.pubkey(),
         &c.keys,
         Some(c.receipt(2 * UNIT, 2 * GIB)),
@@ -99,7 +99,9 @@ async fn settlement_is_possible_strictly_before_the_deadline() {
             SettlementError::DisputeWindowElapsed,
         )
         .await;
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
     assert_eq!(s.env.buyer_account(&s.m, &s.b).await.free, 9 * UNIT);
 }
 
@@ -111,11 +113,16 @@ async fn finalize_refunds_everything_unsettled_to_the_buyer() {
     let lamports = s.env.lamports(wallet).await;
     let rent = s.env.lamports(c.keys.channel).await;
     s.env
-        .must(&[ix::request_close(wallet, &c.keys)], &[&s.b.wallet])
+        .must(
+            &[ix::DEFAULT.request_close(wallet, &c.keys)],
+            &[&s.b.wallet],
+        )
         .await;
     s.env.advance_time(HOUR).await;
     // Anyone may finalize (here the harness payer, a stranger).
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
     assert!(s.env.raw(c.keys.channel).await.is_none());
     assert_eq!(s.env.lamports(wallet).await, lamports + rent);
     let buyer = s.env.buyer_account(&s.m, &s.b).await;
@@ -136,7 +143,7 @@ async fn finalize_refunds_everything_unsettled_to_the_buyer() {
         .await;
     s.env
         .must_fail_code(
-            &[ix::finalize_close(&c.keys)],
+            &[ix::DEFAULT.finalize_close(&c.keys)],
             &[],
             anchor_code(AnchorError::AccountNotInitialized),
         )
@@ -161,21 +168,21 @@ async fn finalize_refusals_change_nothing() {
     let c = s.open(4 * UNIT).await;
     s.env
         .must_fail(
-            &[ix::finalize_close(&c.keys)],
+            &[ix::DEFAULT.finalize_close(&c.keys)],
             &[],
             SettlementError::ChannelNotClosing,
         )
         .await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
     s.env.advance_time(HOUR - 1).await;
     s.env
         .must_fail(
-            &[ix::finalize_close(&c.keys)],
+            &[ix::DEFAULT.finalize_close(&c.keys)],
             &[],
             SettlementError::DisputeWindowNotElapsed,
         )
@@ -183,12 +190,16 @@ async fn finalize_refusals_change_nothing() {
     s.env.advance_time(1).await;
     // Refund into another buyer's escrow, rent to a stranger, or another provider's stats.
     let other = s.env.funded_buyer(&s.m, UNIT).await;
-    let ix = swap(ix::finalize_close(&c.keys), c.keys.buyer, other.buyer(&s.m));
+    let ix = swap(
+        ix::DEFAULT.finalize_close(&c.keys),
+        c.keys.buyer,
+        other.buyer(&s.m),
+    );
     s.env
         .must_fail(&[ix], &[], SettlementError::WrongBuyer)
         .await;
     let ix = swap(
-        ix::finalize_close(&c.keys),
+        ix::DEFAULT.finalize_close(&c.keys),
         c.keys.rent_payer,
         other.wallet.pubkey(),
     );
@@ -197,14 +208,16 @@ async fn finalize_refusals_change_nothing() {
         .await;
     let q = s.env.provider(&s.m).await;
     let ix = swap(
-        ix::finalize_close(&c.keys),
+        ix::DEFAULT.finalize_close(&c.keys),
         c.keys.provider_market(),
         q.provider_market(&s.m),
     );
     s.env
         .must_fail(&[ix], &[], SettlementError::WrongProvider)
         .await;
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
 }
 
 #[tokio::test]
@@ -212,7 +225,7 @@ async fn close_by_provider_settles_a_final_receipt_and_refunds_at_once() {
     let mut s = Scene::new(TOKEN, 10 * UNIT).await;
     let c = s.open(4 * UNIT).await;
     s.settle(&c, UNIT, GIB).await;
-    let ix = ix::close_by_provider(
+    let ix = ix::DEFAULT.close_by_provider(
         s.p.authority.pubkey(),
         &c.keys,
         Some(c.receipt(3 * UNIT, 3 * GIB)),
@@ -226,7 +239,7 @@ async fn close_by_provider_settles_a_final_receipt_and_refunds_at_once() {
 
     // Without a receipt: everything unsettled goes back.
     let c2 = s.open(5 * UNIT).await;
-    let ix = ix::close_by_provider(s.p.authority.pubkey(), &c2.keys, None);
+    let ix = ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &c2.keys, None);
     s.env.must(&[ix], &[&s.p.authority]).await;
     assert_eq!(s.env.buyer_account(&s.m, &s.b).await.free, 7 * UNIT);
 
@@ -234,11 +247,11 @@ async fn close_by_provider_settles_a_final_receipt_and_refunds_at_once() {
     let c3 = s.open(2 * UNIT).await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c3.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c3.keys)],
             &[&s.b.wallet],
         )
         .await;
-    let ix = ix::close_by_provider(
+    let ix = ix::DEFAULT.close_by_provider(
         s.p.authority.pubkey(),
         &c3.keys,
         Some(c3.receipt(UNIT, GIB)),
@@ -253,13 +266,13 @@ async fn close_by_provider_refusals_change_nothing() {
     let c = s.open(4 * UNIT).await;
     let a = s.p.authority.pubkey();
     // The buyer, or another provider (with its own provider account), cannot close it.
-    let ix = ix::close_by_provider(s.b.wallet.pubkey(), &c.keys, None);
+    let ix = ix::DEFAULT.close_by_provider(s.b.wallet.pubkey(), &c.keys, None);
     s.env
         .must_fail(&[ix], &[&s.b.wallet], SettlementError::NotProviderAuthority)
         .await;
     let q = s.env.provider(&s.m).await;
     let ix = swap(
-        ix::close_by_provider(q.authority.pubkey(), &c.keys, None),
+        ix::DEFAULT.close_by_provider(q.authority.pubkey(), &c.keys, None),
         s.p.provider,
         q.provider,
     );
@@ -270,7 +283,7 @@ async fn close_by_provider_refusals_change_nothing() {
     // A bad final receipt refuses the whole close.
     let mut r = c.receipt(2 * UNIT, GIB);
     r.signature[0] ^= 0x80;
-    let ix = ix::close_by_provider(a, &c.keys, Some(r));
+    let ix = ix::DEFAULT.close_by_provider(a, &c.keys, Some(r));
     s.env
         .must_fail(
             &[ix],
@@ -278,7 +291,7 @@ async fn close_by_provider_refusals_change_nothing() {
             SettlementError::InvalidReceiptSignature,
         )
         .await;
-    let ix = ix::close_by_provider(a, &c.keys, Some(c.receipt(4 * UNIT + 1, GIB)));
+    let ix = ix::DEFAULT.close_by_provider(a, &c.keys, Some(c.receipt(4 * UNIT + 1, GIB)));
     s.env
         .must_fail(
             &[ix],
@@ -289,7 +302,7 @@ async fn close_by_provider_refusals_change_nothing() {
     // Rent to someone else, refund to another buyer.
     let other = s.env.funded_buyer(&s.m, UNIT).await;
     let ix = swap(
-        ix::close_by_provider(a, &c.keys, None),
+        ix::DEFAULT.close_by_provider(a, &c.keys, None),
         c.keys.rent_payer,
         other.wallet.pubkey(),
     );
@@ -297,7 +310,7 @@ async fn close_by_provider_refusals_change_nothing() {
         .must_fail(&[ix], &[&s.p.authority], SettlementError::WrongRentPayer)
         .await;
     let ix = swap(
-        ix::close_by_provider(a, &c.keys, None),
+        ix::DEFAULT.close_by_provider(a, &c.keys, None),
         c.keys.buyer,
         other.buyer(&s.m),
     );
@@ -315,7 +328,7 @@ async fn a_watcher_earns_the_bounty_on_a_closing_channel() {
     s.settle(&c, 2 * UNIT, 2 * GIB).await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
@@ -328,7 +341,7 @@ async fn a_watcher_earns_the_bounty_on_a_closing_channel() {
         market: &s.m.keys,
         destination: watcher_token,
     });
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         watcher.pubkey(),
         &c.keys,
         c.receipt(6 * UNIT, 6 * GIB),
@@ -354,7 +367,7 @@ async fn a_watcher_earns_the_bounty_on_a_closing_channel() {
         market: &s.m.keys,
         destination: own,
     });
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         s.p.authority.pubkey(),
         &c.keys,
         c.receipt(7 * UNIT, 7 * GIB),
@@ -363,7 +376,7 @@ async fn a_watcher_earns_the_bounty_on_a_closing_channel() {
     s.env.must(&[ix], &[&s.p.authority]).await;
     assert_eq!(s.env.token_balance(own).await, 0);
     // A watcher that asks for no bounty pays none.
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         watcher.pubkey(),
         &c.keys,
         c.receipt(8 * UNIT, 8 * GIB),
@@ -381,7 +394,7 @@ async fn bounty_account_refusals_change_nothing() {
     let c = s.open(8 * UNIT).await;
     s.env
         .must(
-            &[ix::request_close(s.b.wallet.pubkey(), &c.keys)],
+            &[ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys)],
             &[&s.b.wallet],
         )
         .await;
@@ -392,7 +405,7 @@ async fn bounty_account_refusals_change_nothing() {
     let mk = s.m.keys;
     let r = c.receipt(UNIT, GIB);
     let with = |dest| {
-        ix::settle(
+        ix::DEFAULT.settle(
             w,
             &keys,
             r,
@@ -456,11 +469,13 @@ async fn a_buyer_recovers_everything_it_never_signed_without_the_provider() {
     let _signed_but_never_settled = c.receipt(5 * UNIT, 5 * GIB);
     let w = s.b.wallet.pubkey();
     s.env
-        .must(&[ix::request_close(w, &c.keys)], &[&s.b.wallet])
+        .must(&[ix::DEFAULT.request_close(w, &c.keys)], &[&s.b.wallet])
         .await;
     s.env.advance_time(HOUR).await;
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
-    let ix = ix::withdraw(w, &s.m.keys, s.b.token, 8 * UNIT);
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
+    let ix = ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, 8 * UNIT);
     s.env.must(&[ix], &[&s.b.wallet]).await;
     assert_eq!(s.env.token_balance(s.b.token).await, 8 * UNIT);
 }

@@ -106,19 +106,19 @@ async fn an_indexer_rebuilds_every_balance_from_events() {
         .await;
     let _c3 = s.open(2 * UNIT).await;
     s.env
-        .must(&[ix::top_up(w, &c1.keys, 3 * UNIT)], &[&s.b.wallet])
+        .must(&[ix::DEFAULT.top_up(w, &c1.keys, 3 * UNIT)], &[&s.b.wallet])
         .await;
     s.settle(&c1, 4_000_001, GIB).await;
     s.settle(&c2, 1_500_000, GIB).await;
     s.env
-        .must(&[ix::request_close(w, &c1.keys)], &[&s.b.wallet])
+        .must(&[ix::DEFAULT.request_close(w, &c1.keys)], &[&s.b.wallet])
         .await;
     s.env.advance_time(HOUR / 2).await; // the bounty phase
     let bounty = Some(ix::Bounty {
         market: &s.m.keys,
         destination: wt,
     });
-    let settle = ix::settle(
+    let settle = ix::DEFAULT.settle(
         watcher.pubkey(),
         &c1.keys,
         c1.receipt(9 * UNIT, 2 * GIB),
@@ -126,18 +126,20 @@ async fn an_indexer_rebuilds_every_balance_from_events() {
     );
     s.env.must(&[settle], &[&watcher]).await;
     s.env.advance_time(HOUR).await;
-    s.env.must(&[ix::finalize_close(&c1.keys)], &[]).await;
-    let close = ix::close_by_provider(a, &c2.keys, Some(c2.receipt(2 * UNIT, GIB)));
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c1.keys)], &[])
+        .await;
+    let close = ix::DEFAULT.close_by_provider(a, &c2.keys, Some(c2.receipt(2 * UNIT, GIB)));
     s.env.must(&[close], &[&s.p.authority]).await;
     s.env
         .must(
-            &[ix::withdraw(w, &s.m.keys, s.b.token, UNIT)],
+            &[ix::DEFAULT.withdraw(w, &s.m.keys, s.b.token, UNIT)],
             &[&s.b.wallet],
         )
         .await;
-    let ix = ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(UNIT));
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(UNIT));
     s.env.must(&[ix], &[&s.p.authority]).await;
-    let ix = ix::sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]);
+    let ix = ix::DEFAULT.sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]);
     s.env.must(&[ix], &[]).await;
 
     let mut indexer = Indexer::default();

@@ -24,7 +24,7 @@ async fn one_step_and_fifty_steps_give_identical_balances() {
             // Uneven steps: each intermediate amount is a fresh rounding case.
             let amount = final_amount * i / steps - (i % 7) * (i < steps) as u64;
             let bytes = final_bytes * i / steps;
-            let ix = ix::settle(
+            let ix = ix::DEFAULT.settle(
                 p.authority.pubkey(),
                 &c.keys,
                 c.receipt(amount, bytes),
@@ -32,7 +32,7 @@ async fn one_step_and_fifty_steps_give_identical_balances() {
             );
             env.must(&[ix], &[&p.authority]).await;
         }
-        let ix = ix::close_by_provider(p.authority.pubkey(), &c.keys, None);
+        let ix = ix::DEFAULT.close_by_provider(p.authority.pubkey(), &c.keys, None);
         env.must(&[ix], &[&p.authority]).await;
         let pm = env.provider_market(&m, &p).await;
         let buyer = env.buyer_account(&m, &b).await;
@@ -70,7 +70,7 @@ async fn sweep_sends_the_treasury_share_and_burns_the_rest() {
         let c = env
             .open_channel(&m, &b, provider, amount, HOUR as u32)
             .await;
-        let ix = ix::settle(
+        let ix = ix::DEFAULT.settle(
             provider.authority.pubkey(),
             &c.keys,
             c.receipt(amount, GIB),
@@ -87,7 +87,8 @@ async fn sweep_sends_the_treasury_share_and_burns_the_rest() {
         p.provider_market(&m),
         idle.provider_market(&m),
     ];
-    env.must(&[ix::sweep_fees(&m.keys, &pms)], &[]).await;
+    env.must(&[ix::DEFAULT.sweep_fees(&m.keys, &pms)], &[])
+        .await;
     let burned = fees / 5;
     assert_eq!(env.token_balance(m.keys.treasury).await, fees - burned);
     assert_eq!(env.mint_supply(m.keys.mint).await, supply - burned);
@@ -100,7 +101,7 @@ async fn sweep_sends_the_treasury_share_and_burns_the_rest() {
     );
     // Nothing left to sweep.
     env.must_fail(
-        &[ix::sweep_fees(&m.keys, &pms)],
+        &[ix::DEFAULT.sweep_fees(&m.keys, &pms)],
         &[],
         SettlementError::NoFeesToSweep,
     )
@@ -119,7 +120,7 @@ async fn burn_share_extremes() {
         let p = env.provider(&m).await;
         let b = env.funded_buyer(&m, 10 * UNIT).await;
         let c = env.open_channel(&m, &b, &p, 4 * UNIT, HOUR as u32).await;
-        let ix = ix::settle(
+        let ix = ix::DEFAULT.settle(
             p.authority.pubkey(),
             &c.keys,
             c.receipt(4 * UNIT, GIB),
@@ -127,8 +128,11 @@ async fn burn_share_extremes() {
         );
         env.must(&[ix], &[&p.authority]).await;
         let supply = env.mint_supply(m.keys.mint).await;
-        env.must(&[ix::sweep_fees(&m.keys, &[p.provider_market(&m)])], &[])
-            .await;
+        env.must(
+            &[ix::DEFAULT.sweep_fees(&m.keys, &[p.provider_market(&m)])],
+            &[],
+        )
+        .await;
         assert_eq!(env.token_balance(m.keys.treasury).await, 100_000 - burned);
         assert_eq!(env.mint_supply(m.keys.mint).await, supply - burned);
     }
@@ -143,7 +147,7 @@ async fn sweep_refusals_change_nothing() {
     // Fees into another token account than the market's treasury.
     let elsewhere = s.env.token_account(s.m.keys.mint, s.env.payer()).await;
     let ix = swap(
-        ix::sweep_fees(&s.m.keys, &[pm]),
+        ix::DEFAULT.sweep_fees(&s.m.keys, &[pm]),
         s.m.keys.treasury,
         elsewhere,
     );
@@ -153,12 +157,12 @@ async fn sweep_refusals_change_nothing() {
     // A provider market of another market.
     let other = s.env.create_market(TOKEN).await;
     let q = s.env.provider(&other).await;
-    let ix = ix::sweep_fees(&s.m.keys, &[pm, q.provider_market(&other)]);
+    let ix = ix::DEFAULT.sweep_fees(&s.m.keys, &[pm, q.provider_market(&other)]);
     s.env
         .must_fail(&[ix], &[], SettlementError::WrongMarket)
         .await;
     // A provider market passed read-only.
-    let mut ix = ix::sweep_fees(&s.m.keys, &[pm]);
+    let mut ix = ix::DEFAULT.sweep_fees(&s.m.keys, &[pm]);
     ix.accounts.last_mut().unwrap().is_writable = false;
     s.env
         .must_fail(&[ix], &[], SettlementError::ProviderMarketNotWritable)
@@ -166,13 +170,13 @@ async fn sweep_refusals_change_nothing() {
     // No provider markets at all.
     s.env
         .must_fail(
-            &[ix::sweep_fees(&s.m.keys, &[])],
+            &[ix::DEFAULT.sweep_fees(&s.m.keys, &[])],
             &[],
             SettlementError::NoFeesToSweep,
         )
         .await;
     // A non-provider-market program account (the buyer escrow) is refused by its type.
-    let ix = ix::sweep_fees(&s.m.keys, &[s.b.buyer(&s.m)]);
+    let ix = ix::DEFAULT.sweep_fees(&s.m.keys, &[s.b.buyer(&s.m)]);
     s.env
         .must_fail_code(
             &[ix],
@@ -180,5 +184,7 @@ async fn sweep_refusals_change_nothing() {
             anchor_code(anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch),
         )
         .await;
-    s.env.must(&[ix::sweep_fees(&s.m.keys, &[pm])], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.sweep_fees(&s.m.keys, &[pm])], &[])
+        .await;
 }

@@ -397,7 +397,7 @@ fn agg_ix(
     r: AggregatedReceipts,
 ) -> solana_instruction::Instruction {
     let channels: Vec<Pubkey> = e.iter().map(|e| e.channel).collect();
-    ix::settle_many_agg(
+    ix::DEFAULT.settle_many_agg(
         p.authority.pubkey(),
         m.keys.market,
         p.provider,
@@ -488,10 +488,10 @@ async fn a_buyer_settling_first_cannot_fail_an_aggregated_batch() {
     let e = entries(&cs, &[0; 4]);
     let r = batch::aggregate(&e).unwrap();
     let (c2, s2) = &cs[2];
-    let buyer_first = ix::settle(
+    let buyer_first = ix::DEFAULT.settle(
         env.payer(),
         &c2.keys,
-        bandwidth_settlement::instructions::ReceiptArgs {
+        bandwidth_settlement::ReceiptArgs {
             amount: s2.amount,
             bytes: s2.bytes,
             signature: s2.signature,
@@ -499,7 +499,7 @@ async fn a_buyer_settling_first_cannot_fail_an_aggregated_batch() {
         None,
     );
     let (c3, s3) = &cs[3];
-    let higher = ix::settle(
+    let higher = ix::DEFAULT.settle(
         env.payer(),
         &c3.keys,
         c3.receipt(s3.amount + 5_000, s3.bytes),
@@ -540,7 +540,8 @@ async fn a_buyer_settling_far_beyond_its_receipt_cannot_fail_an_aggregated_batch
         let (c3, s3) = &cs[3];
         // amount ≈ 2^19.9: 3 groups, a window of 2^21 around `settled`; half of it, plus one.
         let beyond = s3.amount + (1 << 20) + 1;
-        let front_run = ix::settle(env.payer(), &c3.keys, c3.receipt(beyond, s3.bytes), None);
+        let front_run =
+            ix::DEFAULT.settle(env.payer(), &c3.keys, c3.receipt(beyond, s3.bytes), None);
         env.must(&[front_run], &[]).await;
         if !window_covers_the_deposit {
             env.must_fail(
@@ -628,7 +629,7 @@ async fn settle_many_agg_refuses_what_settle_many_refuses() {
     env.must_fail(&[too_many], &signers, SettlementError::BatchTooLarge)
         .await;
 
-    let close = ix::request_close(buyers[1].wallet.pubkey(), &cs[1].keys);
+    let close = ix::DEFAULT.request_close(buyers[1].wallet.pubkey(), &cs[1].keys);
     env.must(&[close], &[&buyers[1].wallet]).await;
     env.advance_time(HOUR + 1).await;
     let late = aggregated(&[entry(&cs[0], UNIT), entry(&cs[1], UNIT)]);

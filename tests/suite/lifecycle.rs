@@ -60,7 +60,7 @@ async fn full_lifecycle(token_program: anchor_lang::prelude::Pubkey) {
     assert_eq!(pm.earnings, 4 * UNIT - 100_000);
 
     // The buyer forces a close; the provider answers inside the window with its best receipt.
-    let ix = ix::request_close(s.b.wallet.pubkey(), &c.keys);
+    let ix = ix::DEFAULT.request_close(s.b.wallet.pubkey(), &c.keys);
     s.env.must(&[ix], &[&s.b.wallet]).await;
     let ch = s.env.channel(&c).await;
     assert_eq!(ch.state, ChannelState::Closing);
@@ -72,7 +72,7 @@ async fn full_lifecycle(token_program: anchor_lang::prelude::Pubkey) {
     s.env.must(&[ix], &[&s.p.authority]).await;
 
     // Too early to finalize, then after the deadline anyone may.
-    let ix = ix::finalize_close(&c.keys);
+    let ix = ix::DEFAULT.finalize_close(&c.keys);
     s.env
         .must_fail(
             std::slice::from_ref(&ix),
@@ -102,12 +102,13 @@ async fn full_lifecycle(token_program: anchor_lang::prelude::Pubkey) {
     assert_eq!((pm.channels_force_closed, pm.channels_finalized), (1, 1));
 
     // Everyone takes their money out.
-    let ix = ix::withdraw(s.b.wallet.pubkey(), &s.m.keys, s.b.token, buyer.free);
+    let ix = ix::DEFAULT.withdraw(s.b.wallet.pubkey(), &s.m.keys, s.b.token, buyer.free);
     s.env.must(&[ix], &[&s.b.wallet]).await;
-    let ix = ix::withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.p.payout_token, None);
+    let ix =
+        ix::DEFAULT.withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.p.payout_token, None);
     s.env.must(&[ix], &[&s.p.authority]).await;
     let supply_before = s.env.mint_supply(s.m.keys.mint).await;
-    let ix = ix::sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]);
+    let ix = ix::DEFAULT.sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]);
     s.env.must(&[ix], &[]).await;
 
     let burned = fee * 2_000 / 10_000;

@@ -45,7 +45,7 @@ async fn refuse_args(args: CreateMarketArgs, expected: SettlementError) {
     let mint = env.create_mint(TOKEN, &[]).await;
     let admin = env.wallet().await;
     let treasury = env.token_account(mint, admin.pubkey()).await;
-    let ix = ix::create_market(admin.pubkey(), mint, TOKEN, treasury, args);
+    let ix = ix::DEFAULT.create_market(admin.pubkey(), mint, TOKEN, treasury, args);
     env.must_fail(&[ix], &[&admin], expected).await;
 }
 
@@ -130,7 +130,7 @@ async fn create_market_refuses_a_treasury_of_another_mint() {
     let other = env.create_mint(TOKEN, &[]).await;
     let admin = env.wallet().await;
     let treasury = env.token_account(other, admin.pubkey()).await;
-    let ix = ix::create_market(
+    let ix = ix::DEFAULT.create_market(
         admin.pubkey(),
         mint,
         TOKEN,
@@ -147,7 +147,7 @@ async fn create_market_refuses_a_token_program_that_does_not_own_the_mint() {
     let mint = env.create_mint(TOKEN_2022, &[]).await;
     let admin = env.wallet().await;
     let treasury = env.token_account(mint, admin.pubkey()).await;
-    let ix = ix::create_market(
+    let ix = ix::DEFAULT.create_market(
         admin.pubkey(),
         mint,
         TOKEN,
@@ -166,7 +166,7 @@ async fn create_market_refuses_a_token_program_that_does_not_own_the_mint() {
 async fn a_market_cannot_be_created_twice_but_another_admin_gets_its_own() {
     let mut env = Env::new().await;
     let m = env.create_market(TOKEN).await;
-    let again = ix::create_market(
+    let again = ix::DEFAULT.create_market(
         m.admin.pubkey(),
         m.keys.mint,
         TOKEN,
@@ -178,7 +178,7 @@ async fn a_market_cannot_be_created_twice_but_another_admin_gets_its_own() {
 
     // Nobody can squat a mint's market: a second admin's market has another address.
     let other_admin = env.wallet().await;
-    let ix = ix::create_market(
+    let ix = ix::DEFAULT.create_market(
         other_admin.pubkey(),
         m.keys.mint,
         TOKEN,
@@ -197,7 +197,7 @@ async fn only_the_admin_updates_a_market() {
     let mut env = Env::new().await;
     let m = env.create_market(TOKEN).await;
     let intruder = env.wallet().await;
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         intruder.pubkey(),
         m.keys.market,
         None,
@@ -253,12 +253,12 @@ async fn update_market_refuses_invalid_terms() {
         ),
     ];
     for (args, expected) in cases {
-        let ix = ix::update_market(m.admin.pubkey(), m.keys.market, None, args);
+        let ix = ix::DEFAULT.update_market(m.admin.pubkey(), m.keys.market, None, args);
         env.must_fail(&[ix], &[&m.admin], expected).await;
     }
     let other_mint = env.create_mint(TOKEN, &[]).await;
     let wrong_treasury = env.token_account(other_mint, m.admin.pubkey()).await;
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         m.admin.pubkey(),
         m.keys.market,
         Some(wrong_treasury),
@@ -273,7 +273,7 @@ async fn update_market_changes_burn_bounds_and_treasury_at_once() {
     let mut env = Env::new().await;
     let m = env.create_market(TOKEN).await;
     let new_treasury = env.token_account(m.keys.mint, m.admin.pubkey()).await;
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         m.admin.pubkey(),
         m.keys.market,
         Some(new_treasury),
@@ -304,7 +304,7 @@ async fn update_market_changes_burn_bounds_and_treasury_at_once() {
 async fn fee_change_applies_after_the_delay_and_only_to_new_channels() {
     let mut s = Scene::new(TOKEN, 100 * UNIT).await;
     let t0 = s.env.now().await;
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -336,7 +336,7 @@ async fn fee_change_applies_after_the_delay_and_only_to_new_channels() {
     assert_eq!(fees_new, 400_000);
 
     // The next update folds the effective fee in.
-    let ix = ix::update_market(
+    let ix = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -356,7 +356,7 @@ async fn a_new_announcement_replaces_a_pending_one_and_restarts_the_delay() {
     let t0 = s.env.now().await;
     for (t, fee) in [(t0, 500u16), (t0 + 12 * HOUR, 100)] {
         s.env.set_time(t).await;
-        let ix = ix::update_market(
+        let ix = ix::DEFAULT.update_market(
             s.m.admin.pubkey(),
             s.m.keys.market,
             None,
@@ -390,7 +390,7 @@ async fn pause_blocks_deposits_opens_and_top_ups_but_never_exits() {
     let mut s = Scene::new(TOKEN, 100 * UNIT).await;
     let c = s.open(10 * UNIT).await;
     s.settle(&c, UNIT, GIB).await;
-    let pause = ix::update_market(
+    let pause = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -403,11 +403,11 @@ async fn pause_blocks_deposits_opens_and_top_ups_but_never_exits() {
     assert!(s.env.market(&s.m).await.paused);
 
     let b = s.b.wallet.pubkey();
-    let deposit = ix::deposit(b, &s.m.keys, s.b.token, UNIT);
+    let deposit = ix::DEFAULT.deposit(b, &s.m.keys, s.b.token, UNIT);
     s.env
         .must_fail(&[deposit], &[&s.b.wallet], SettlementError::MarketPaused)
         .await;
-    let (open, _) = ix::open_channel(
+    let (open, _) = ix::DEFAULT.open_channel(
         b,
         s.m.keys.market,
         s.p.provider,
@@ -421,25 +421,28 @@ async fn pause_blocks_deposits_opens_and_top_ups_but_never_exits() {
     s.env
         .must_fail(&[open], &[&s.b.wallet], SettlementError::MarketPaused)
         .await;
-    let top_up = ix::top_up(b, &c.keys, UNIT);
+    let top_up = ix::DEFAULT.top_up(b, &c.keys, UNIT);
     s.env
         .must_fail(&[top_up], &[&s.b.wallet], SettlementError::MarketPaused)
         .await;
 
     // Exits all still work.
     s.settle(&c, 2 * UNIT, 2 * GIB).await;
-    let ix = ix::withdraw(b, &s.m.keys, s.b.token, UNIT);
+    let ix = ix::DEFAULT.withdraw(b, &s.m.keys, s.b.token, UNIT);
     s.env.must(&[ix], &[&s.b.wallet]).await;
-    let ix = ix::request_close(b, &c.keys);
+    let ix = ix::DEFAULT.request_close(b, &c.keys);
     s.env.must(&[ix], &[&s.b.wallet]).await;
     s.env.advance_time(HOUR).await;
-    s.env.must(&[ix::finalize_close(&c.keys)], &[]).await;
-    let ix = ix::withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.p.payout_token, None);
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&c.keys)], &[])
+        .await;
+    let ix =
+        ix::DEFAULT.withdraw_earnings(s.p.authority.pubkey(), &s.m.keys, s.p.payout_token, None);
     s.env.must(&[ix], &[&s.p.authority]).await;
-    let ix = ix::sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]);
+    let ix = ix::DEFAULT.sweep_fees(&s.m.keys, &[s.p.provider_market(&s.m)]);
     s.env.must(&[ix], &[]).await;
 
-    let unpause = ix::update_market(
+    let unpause = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -449,7 +452,7 @@ async fn pause_blocks_deposits_opens_and_top_ups_but_never_exits() {
         },
     );
     s.env.must(&[unpause], &[&s.m.admin]).await;
-    let deposit = ix::deposit(b, &s.m.keys, s.b.token, UNIT);
+    let deposit = ix::DEFAULT.deposit(b, &s.m.keys, s.b.token, UNIT);
     s.env.must(&[deposit], &[&s.b.wallet]).await;
 }
 
@@ -463,7 +466,7 @@ async fn the_admin_hands_the_market_over_in_two_steps() {
     let stranger = env.wallet().await;
     let market = m.keys.market;
     let pause = |admin| {
-        ix::update_market(
+        ix::DEFAULT.update_market(
             admin,
             market,
             None,
@@ -475,24 +478,20 @@ async fn the_admin_hands_the_market_over_in_two_steps() {
     };
     // Nobody but the admin proposes.
     env.must_fail(
-        &[ix::propose_admin(
-            stranger.pubkey(),
-            market,
-            stranger.pubkey(),
-        )],
+        &[ix::DEFAULT.propose_admin(stranger.pubkey(), market, stranger.pubkey())],
         &[&stranger],
         SettlementError::NotMarketAdmin,
     )
     .await;
     // Nothing to accept yet, and a proposal is not a handover.
     env.must_fail(
-        &[ix::accept_admin(next.pubkey(), market)],
+        &[ix::DEFAULT.accept_admin(next.pubkey(), market)],
         &[&next],
         SettlementError::NotPendingAdmin,
     )
     .await;
     env.must(
-        &[ix::propose_admin(m.admin.pubkey(), market, next.pubkey())],
+        &[ix::DEFAULT.propose_admin(m.admin.pubkey(), market, next.pubkey())],
         &[&m.admin],
     )
     .await;
@@ -505,33 +504,29 @@ async fn the_admin_hands_the_market_over_in_two_steps() {
     .await;
     // Only the proposed key accepts.
     env.must_fail(
-        &[ix::accept_admin(stranger.pubkey(), market)],
+        &[ix::DEFAULT.accept_admin(stranger.pubkey(), market)],
         &[&stranger],
         SettlementError::NotPendingAdmin,
     )
     .await;
     // A withdrawn proposal cannot be accepted.
     env.must(
-        &[ix::propose_admin(
-            m.admin.pubkey(),
-            market,
-            Default::default(),
-        )],
+        &[ix::DEFAULT.propose_admin(m.admin.pubkey(), market, Default::default())],
         &[&m.admin],
     )
     .await;
     env.must_fail(
-        &[ix::accept_admin(next.pubkey(), market)],
+        &[ix::DEFAULT.accept_admin(next.pubkey(), market)],
         &[&next],
         SettlementError::NotPendingAdmin,
     )
     .await;
     env.must(
-        &[ix::propose_admin(m.admin.pubkey(), market, next.pubkey())],
+        &[ix::DEFAULT.propose_admin(m.admin.pubkey(), market, next.pubkey())],
         &[&m.admin],
     )
     .await;
-    env.must(&[ix::accept_admin(next.pubkey(), market)], &[&next])
+    env.must(&[ix::DEFAULT.accept_admin(next.pubkey(), market)], &[&next])
         .await;
     let after = env.market(&m).await;
     assert_eq!(

@@ -21,7 +21,7 @@ async fn try_create_with(
         .await;
     let admin = env.wallet().await;
     let treasury = env.token_account(mint, admin.pubkey()).await;
-    let ix = ix::create_market(
+    let ix = ix::DEFAULT.create_market(
         admin.pubkey(),
         mint,
         TOKEN_2022,
@@ -108,20 +108,20 @@ async fn legacy_and_plain_token_2022_mints_work_end_to_end() {
         let b = env.funded_buyer(&m, 10 * UNIT).await;
         assert_eq!(env.token_balance(m.keys.vault).await, 10 * UNIT);
         let c = env.open_channel(&m, &b, &p, 5 * UNIT, HOUR as u32).await;
-        let ix = ix::settle(
+        let ix = ix::DEFAULT.settle(
             p.authority.pubkey(),
             &c.keys,
             c.receipt(2 * UNIT, GIB),
             None,
         );
         env.must(&[ix], &[&p.authority]).await;
-        let ix = ix::close_by_provider(p.authority.pubkey(), &c.keys, None);
+        let ix = ix::DEFAULT.close_by_provider(p.authority.pubkey(), &c.keys, None);
         env.must(&[ix], &[&p.authority]).await;
-        let ix = ix::withdraw(b.wallet.pubkey(), &m.keys, b.token, 8 * UNIT);
+        let ix = ix::DEFAULT.withdraw(b.wallet.pubkey(), &m.keys, b.token, 8 * UNIT);
         env.must(&[ix], &[&b.wallet]).await;
-        let ix = ix::withdraw_earnings(p.authority.pubkey(), &m.keys, p.payout_token, None);
+        let ix = ix::DEFAULT.withdraw_earnings(p.authority.pubkey(), &m.keys, p.payout_token, None);
         env.must(&[ix], &[&p.authority]).await;
-        let ix = ix::sweep_fees(&m.keys, &[p.provider_market(&m)]);
+        let ix = ix::DEFAULT.sweep_fees(&m.keys, &[p.provider_market(&m)]);
         env.must(&[ix], &[]).await;
         assert_eq!(env.token_balance(b.token).await, 8 * UNIT);
         assert_eq!(env.token_balance(p.payout_token).await, 2 * UNIT - 50_000);
@@ -139,7 +139,7 @@ async fn a_stray_transfer_into_the_vault_becomes_nobodys_money() {
     s.env.stray_transfer_to_vault(&s.m, 3 * UNIT).await;
     assert_eq!(s.env.token_balance(s.m.keys.vault).await, 13 * UNIT);
     assert_eq!(s.env.buyer_account(&s.m, &s.b).await.free, before);
-    let ix = ix::withdraw(s.b.wallet.pubkey(), &s.m.keys, s.b.token, before + 1);
+    let ix = ix::DEFAULT.withdraw(s.b.wallet.pubkey(), &s.m.keys, s.b.token, before + 1);
     s.env
         .must_fail(
             &[ix],

@@ -424,7 +424,7 @@ async fn world() -> World {
         vesting_secs: 0,
     };
     let configure =
-        ix::configure_rewards(m.admin.pubkey(), m.keys.market, reward_mint, TOKEN, terms);
+        ix::DEFAULT.configure_rewards(m.admin.pubkey(), m.keys.market, reward_mint, TOKEN, terms);
     env.must(&[configure], &[&m.admin]).await;
     let (mut provider_tokens, mut reward_accounts) = (vec![], vec![]);
     for p in &providers {
@@ -460,7 +460,7 @@ fn step(
     match *op {
         Op::Deposit { buyer, amount } => {
             let b = &w.buyers[buyer];
-            let ixs = vec![ix::deposit(b.wallet.pubkey(), mk, b.token, amount)];
+            let ixs = vec![ix::DEFAULT.deposit(b.wallet.pubkey(), mk, b.token, amount)];
             let expect = if model.paused {
                 Program(E::MarketPaused)
             } else if amount == 0 {
@@ -477,7 +477,7 @@ fn step(
         }
         Op::Withdraw { buyer, amount } => {
             let b = &w.buyers[buyer];
-            let ixs = vec![ix::withdraw(b.wallet.pubkey(), mk, b.token, amount)];
+            let ixs = vec![ix::DEFAULT.withdraw(b.wallet.pubkey(), mk, b.token, amount)];
             let expect = if !model.escrow[buyer] {
                 // No escrow yet: there is no account to withdraw from.
                 Code(Anchor::AccountNotInitialized.into())
@@ -501,7 +501,7 @@ fn step(
             let b = &w.buyers[buyer];
             let window = WINDOWS[window];
             let signer = Keypair::new();
-            let (ix, _) = ix::open_channel(
+            let (ix, _) = ix::DEFAULT.open_channel(
                 b.wallet.pubkey(),
                 mk.market,
                 w.providers[provider].provider,
@@ -551,7 +551,7 @@ fn step(
             };
             let ch = model.channels[c].clone();
             let b = &w.buyers[ch.buyer];
-            let ixs = vec![ix::top_up(b.wallet.pubkey(), &w.channels[c].keys, amount)];
+            let ixs = vec![ix::DEFAULT.top_up(b.wallet.pubkey(), &w.channels[c].keys, amount)];
             let expect = if ch.state == St::Closed {
                 Code(Anchor::AccountNotInitialized.into())
             } else if model.paused {
@@ -624,7 +624,7 @@ fn step(
                 market: mk,
                 destination: w.watcher_token,
             });
-            let ixs = vec![ix::settle(settler, &f.keys, r, b)];
+            let ixs = vec![ix::DEFAULT.settle(settler, &f.keys, r, b)];
             let expect = if ch.state == St::Closed {
                 Code(Anchor::AccountNotInitialized.into())
             } else if let Some(e) = model.receipt_error(&ch, amount, bytes, true) {
@@ -644,7 +644,7 @@ fn step(
             let f = &w.channels[c];
             let p = &w.providers[ch.provider];
             let forged = receipts::sign(&p.authority, &f.keys.channel, amount, ch.settled_bytes);
-            let ixs = vec![ix::settle(p.authority.pubkey(), &f.keys, forged, None)];
+            let ixs = vec![ix::DEFAULT.settle(p.authority.pubkey(), &f.keys, forged, None)];
             let expect = if ch.state == St::Closed {
                 Code(Anchor::AccountNotInitialized.into())
             } else {
@@ -708,7 +708,7 @@ fn step(
             let ixs = if aggregated {
                 let channels: Vec<_> = entries.iter().map(|(c, _)| *c).collect();
                 let receipts = bandwidth_client::batch::aggregate(&agg).expect("aggregates");
-                vec![ix::settle_many_agg(
+                vec![ix::DEFAULT.settle_many_agg(
                     p.authority.pubkey(),
                     mk.market,
                     p.provider,
@@ -717,7 +717,7 @@ fn step(
                     None,
                 )]
             } else {
-                vec![ix::settle_many(
+                vec![ix::DEFAULT.settle_many(
                     p.authority.pubkey(),
                     mk.market,
                     p.provider,
@@ -733,7 +733,7 @@ fn step(
             };
             let ch = model.channels[c].clone();
             let b = &w.buyers[ch.buyer];
-            let ixs = vec![ix::request_close(b.wallet.pubkey(), &w.channels[c].keys)];
+            let ixs = vec![ix::DEFAULT.request_close(b.wallet.pubkey(), &w.channels[c].keys)];
             let expect = match ch.state {
                 St::Closed => Code(Anchor::AccountNotInitialized.into()),
                 St::Closing(_) => Program(E::ChannelNotOpen),
@@ -749,7 +749,7 @@ fn step(
                 return (Skip, vec![], vec![]);
             };
             let ch = model.channels[c].clone();
-            let ixs = vec![ix::finalize_close(&w.channels[c].keys)];
+            let ixs = vec![ix::DEFAULT.finalize_close(&w.channels[c].keys)];
             let expect = match ch.state {
                 St::Closed => Code(Anchor::AccountNotInitialized.into()),
                 St::Open => Program(E::ChannelNotClosing),
@@ -777,11 +777,8 @@ fn step(
             let p = &w.providers[ch.provider];
             let last = ch.signed.last().copied().filter(|_| with_receipt);
             let r = last.map(|(a, b)| w.channels[c].receipt(a, b));
-            let ixs = vec![ix::close_by_provider(
-                p.authority.pubkey(),
-                &w.channels[c].keys,
-                r,
-            )];
+            let ixs =
+                vec![ix::DEFAULT.close_by_provider(p.authority.pubkey(), &w.channels[c].keys, r)];
             let expect = match ch.state {
                 St::Closed => Code(Anchor::AccountNotInitialized.into()),
                 St::Closing(deadline) if model.now >= deadline => Program(E::DisputeWindowElapsed),
@@ -808,7 +805,7 @@ fn step(
         }
         Op::WithdrawEarnings { provider, amount } => {
             let p = &w.providers[provider];
-            let ixs = vec![ix::withdraw_earnings(
+            let ixs = vec![ix::DEFAULT.withdraw_earnings(
                 p.authority.pubkey(),
                 mk,
                 p.payout_token,
@@ -832,7 +829,7 @@ fn step(
                 .iter()
                 .map(|p| p.provider_market(&w.m))
                 .collect();
-            let ixs = vec![ix::sweep_fees(mk, &pms)];
+            let ixs = vec![ix::DEFAULT.sweep_fees(mk, &pms)];
             let total: u64 = model.fees.iter().sum();
             let expect = if total == 0 {
                 Program(E::NoFeesToSweep)
@@ -853,7 +850,7 @@ fn step(
             };
             (
                 Ok,
-                vec![ix::update_market(w.m.admin.pubkey(), mk.market, None, args)],
+                vec![ix::DEFAULT.update_market(w.m.admin.pubkey(), mk.market, None, args)],
                 vec![w.m.admin.insecure_clone()],
             )
         }
@@ -863,11 +860,8 @@ fn step(
             };
             let ch = model.channels[c].clone();
             let b = &w.buyers[ch.buyer];
-            let ixs = vec![ix::rate_channel(
-                b.wallet.pubkey(),
-                &w.channels[c].keys,
-                rating,
-            )];
+            let ixs =
+                vec![ix::DEFAULT.rate_channel(b.wallet.pubkey(), &w.channels[c].keys, rating)];
             let expect = if ch.state == St::Closed {
                 Code(Anchor::AccountNotInitialized.into())
             } else if !(1..=5).contains(&rating) {
@@ -880,7 +874,7 @@ fn step(
         }
         Op::Stake { provider, amount } => {
             let p = &w.providers[provider];
-            let ixs = vec![ix::stake(
+            let ixs = vec![ix::DEFAULT.stake(
                 p.authority.pubkey(),
                 mk,
                 w.provider_tokens[provider],
@@ -901,7 +895,7 @@ fn step(
         }
         Op::Unstake { provider, amount } => {
             let p = &w.providers[provider];
-            let ixs = vec![ix::unstake(p.authority.pubkey(), mk.market, amount)];
+            let ixs = vec![ix::DEFAULT.unstake(p.authority.pubkey(), mk.market, amount)];
             let expect = if amount == 0 {
                 Program(E::ZeroAmount)
             } else if amount > model.stake[provider] {
@@ -916,7 +910,7 @@ fn step(
         }
         Op::WithdrawStake { provider } => {
             let p = &w.providers[provider];
-            let ixs = vec![ix::withdraw_stake(p.authority.pubkey(), mk, p.payout_token)];
+            let ixs = vec![ix::DEFAULT.withdraw_stake(p.authority.pubkey(), mk, p.payout_token)];
             let expect = if model.unbonding[provider] == 0 {
                 Program(E::NothingUnbonding)
             } else if model.now < model.unbonding_at[provider] {
@@ -930,7 +924,7 @@ fn step(
         }
         Op::ClaimRewards { provider } => {
             let p = &w.providers[provider];
-            let ixs = vec![ix::claim_rewards(
+            let ixs = vec![ix::DEFAULT.claim_rewards(
                 p.authority.pubkey(),
                 mk.market,
                 w.reward_mint,
@@ -1005,18 +999,13 @@ fn buyer_settles(
     let b = &w.buyers[ch.buyer];
     let mut ixs = vec![];
     if close_first {
-        ixs.push(ix::request_close(b.wallet.pubkey(), &f.keys));
+        ixs.push(ix::DEFAULT.request_close(b.wallet.pubkey(), &f.keys));
     }
     let payout = bounty.then_some(ix::Bounty {
         market: &w.m.keys,
         destination: w.buyer_bounty_tokens[ch.buyer],
     });
-    ixs.push(ix::settle(
-        b.wallet.pubkey(),
-        &f.keys,
-        f.receipt(amount, bytes),
-        payout,
-    ));
+    ixs.push(ix::DEFAULT.settle(b.wallet.pubkey(), &f.keys, f.receipt(amount, bytes), payout));
     let keys = vec![b.wallet.insecure_clone()];
     if ch.state == St::Closed {
         return (Code(Anchor::AccountNotInitialized.into()), ixs, keys);
@@ -1237,7 +1226,7 @@ async fn providers_receipt_still_settles(w: &mut World, model: &Model, c: usize)
     };
     let p = &w.providers[ch.provider];
     let f = &w.channels[c];
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         p.authority.pubkey(),
         &f.keys,
         f.receipt(amount, bytes),

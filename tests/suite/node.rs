@@ -4,10 +4,9 @@
 //! clean stop and restart that loses nothing.
 use crate::cli_common::*;
 use anchor_lang::prelude::Pubkey;
-use bandwidth_cli::{
+use bandwidth_client::{
     api::{self, ReceiptResult, Refusal},
-    commands::{buyer, channel, provider, rewards},
-    node::{Limits, Node, NodeConfig},
+    ops::{Buyer, MarketAdmin, Provider},
     pda,
     receipts::{
         sender::ReceiptSender,
@@ -15,13 +14,16 @@ use bandwidth_cli::{
         sign_receipt,
         store::{Book, ReceiptStore},
     },
-    tokens, Chain, Client, EmbeddedChain,
+    settlement::Outcome,
+    tokens, Chain, Client,
 };
+use bandwidth_node::{Limits, Node, NodeConfig};
 use bandwidth_settlement::{
     instructions::RewardTerms,
     receipt::SignedReceipt,
     state::{Channel, ProviderMarket},
 };
+use bandwidth_testkit::EmbeddedChain;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::{path::Path, sync::Arc};
@@ -32,30 +34,25 @@ async fn open<'a>(
     sessions: &SessionKeys,
     market: &Pubkey,
     provider: &Pubkey,
-    deposit: &str,
+    deposit: u64,
 ) -> (Client<&'a EmbeddedChain>, Pubkey, Keypair) {
     let b = w.wallet(50 * UNIT).await;
-    buyer::deposit(&b, market, "40", None).await.unwrap();
-    let opened = channel::open(&b, sessions, market, provider, deposit, None)
-        .await
-        .unwrap();
-    let address: Pubkey = opened.channel.parse().unwrap();
+    let address = open_channel(&b, sessions, market, provider, 40 * UNIT, deposit).await;
     let key = sessions.load(&address).unwrap();
     (b, address, key)
 }
 
 async fn start(w: &World, s: &Served<'_>, store: &Path, config: NodeConfig) -> Node {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let chain: Arc<dyn Chain> = w.chain.clone();
-    Node::start(
-        chain,
-        Arc::new(s.provider_key.insecure_clone()),
-        ReceiptStore::open(store).unwrap(),
-        listener,
-        config,
-    )
-    .await
-    .unwrap()
+    Node::builder(config.market)
+        .config(config)
+        .chain(chain)
+        .signer(s.provider_key.insecure_clone())
+        .store(ReceiptStore::open(store).unwrap())
+        .listen("127.0.0.1:0")
+        .start()
+        .await
+        .unwrap()
 }
 
 /// A node that settles only when asked.
@@ -70,6 +67,13 @@ fn manual(market: Pubkey) -> NodeConfig {
         },
         ..defaults
     }
+}
+
+/// `p` registers and joins `market` at 1 per GiB.
+async fn register<C: Chain>(p: &Client<C>, market: &Pubkey) {
+    let provider = Provider::new(p, market).await.unwrap();
+    let args = provider_args(provider.authority().unwrap());
+    provider.register(args, UNIT).await.unwrap();
 }
 
 fn reason(r: &ReceiptResult) -> Option<Refusal> {
@@ -90,24 +94,15 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     let w = World::new().await;
     let s = w.served().await;
     let me = s.provider.payer().pubkey();
-    let (a, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
+    let (a, ch, key) = open(&w, &s.sessions, &s.market, &me, 10 * UNIT).await;
     // A channel to another provider, and one in another market.
     let (other, other_key) = w.wallet_with_key(0).await;
-    provider::register(
-        &other,
-        &s.market,
-        provider_args(other.payer().pubkey()),
-        "1",
-    )
-    .await
-    .unwrap();
+    register(&other, &s.market).await;
     let (_f, foreign, foreign_key) =
-        open(&w, &s.sessions, &s.market, &other_key.pubkey(), "5").await;
+        open(&w, &s.sessions, &s.market, &other_key.pubkey(), 5 * UNIT).await;
     let (_admin2, market2) = w.market().await;
-    provider::register(&s.provider, &market2, provider_args(me), "1")
-        .await
-        .unwrap();
-    let (_g, elsewhere, elsewhere_key) = open(&w, &s.sessions, &market2, &me, "5").await;
+    register(&s.provider, &market2).await;
+    let (_g, elsewhere, elsewhere_key) = open(&w, &s.sessions, &market2, &me, 5 * UNIT).await;
 
     let node = start(&w, &s, &s.dir.path().join("r.sqlite"), manual(s.market)).await;
     let sender = ReceiptSender::new(&node.url()).unwrap();
@@ -140,7 +135,12 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
     assert_eq!(reason(&send(beyond).await), Some(Refusal::ExceedsDeposit));
     // The buyer tops up: the same receipt is now within the deposit (the node reads the
     // channel again for a validly signed receipt beyond the deposit it knew).
-    channel::top_up(&a, &ch, "5").await.unwrap();
+    Buyer::new(&a, &s.market)
+        .await
+        .unwrap()
+        .top_up(&ch, 5 * UNIT)
+        .await
+        .unwrap();
     assert!(matches!(send(beyond).await, ReceiptResult::Accepted { .. }));
     let beyond = sign_receipt(&key, &ch, 15 * UNIT + 1, 9 << 30);
     assert_eq!(reason(&send(beyond).await), Some(Refusal::ExceedsDeposit));
@@ -285,7 +285,12 @@ async fn every_answer_to_a_receipt_and_every_refusal_reason() {
 
     // A closed channel: the provider closes it; after the policy round has seen it, more
     // receipts are refused.
-    channel::close(&s.provider, None, &ch).await.unwrap();
+    Provider::new(&s.provider, &s.market)
+        .await
+        .unwrap()
+        .close(None, &ch)
+        .await
+        .unwrap();
     node.policy_round().await.unwrap();
     let after = sign_receipt(&key, &ch, 15 * UNIT, 15 << 30);
     assert_eq!(reason(&send(after).await), Some(Refusal::ChannelClosed));
@@ -325,14 +330,11 @@ async fn the_policy_settles_withdraws_to_the_payout_wallet_and_claims_rewards() 
     // A market we administer, with rewards: 1 reward token per GiB paid at least 0.5 per
     // GiB, vesting at once.
     let admin = w.wallet(0).await;
-    let market: Pubkey =
-        bandwidth_cli::commands::market::create(&admin, &w.mint, None, market_args())
-            .await
-            .unwrap()
-            .market
-            .parse()
-            .unwrap();
-    let reward_mint = rewards::create_mint(&admin, &market, 6).await.unwrap();
+    let (market_admin, _) = MarketAdmin::create(&admin, &w.mint, None, market_args())
+        .await
+        .unwrap();
+    let market = market_admin.market();
+    let reward_mint = market_admin.create_reward_mint(6).await.unwrap();
     let terms = RewardTerms {
         active: true,
         reward_per_gib: UNIT,
@@ -341,13 +343,12 @@ async fn the_policy_settles_withdraws_to_the_payout_wallet_and_claims_rewards() 
         epoch_cap: 1_000 * UNIT,
         vesting_secs: 0,
     };
-    rewards::configure(&admin, &market, &reward_mint, terms)
+    market_admin
+        .configure_rewards(&reward_mint, terms)
         .await
         .unwrap();
-    provider::register(&s.provider, &market, provider_args(me), "1")
-        .await
-        .unwrap();
-    let (_b, ch, key) = open(&w, &s.sessions, &market, &me, "10").await;
+    register(&s.provider, &market).await;
+    let (_b, ch, key) = open(&w, &s.sessions, &market, &me, 10 * UNIT).await;
 
     let node = start(&w, &s, &s.dir.path().join("p.sqlite"), manual(market)).await;
     let sender = ReceiptSender::new(&node.url()).unwrap();
@@ -356,7 +357,7 @@ async fn the_policy_settles_withdraws_to_the_payout_wallet_and_claims_rewards() 
     assert!(sender.send_one(&r).await.unwrap().is_stored());
     let report = node.policy_round().await.unwrap();
     assert_eq!(report.settlements.len(), 1);
-    assert_eq!(report.settlements[0].outcome, "settled");
+    assert_eq!(report.settlements[0].outcome, Outcome::Settled);
     // 3 tokens less the 2.5 % fee, all of it withdrawn to the payout wallet.
     assert_eq!(report.withdrawn, 2_925_000);
     let payout = tokens::associated_address(&me, &w.mint, &spl_token_interface::ID);
@@ -402,7 +403,7 @@ async fn a_stopped_node_has_every_acknowledged_receipt_and_a_restart_resumes_set
     let me = s.provider.payer().pubkey();
     let mut channels = vec![];
     for _ in 0..4 {
-        channels.push(open(&w, &s.sessions, &s.market, &me, "10").await);
+        channels.push(open(&w, &s.sessions, &s.market, &me, 10 * UNIT).await);
     }
     let path = s.dir.path().join("node.sqlite");
     let node = start(&w, &s, &path, manual(s.market)).await;
@@ -446,7 +447,7 @@ async fn a_stopped_node_has_every_acknowledged_receipt_and_a_restart_resumes_set
         report
             .settlements
             .iter()
-            .filter(|r| r.outcome == "settled")
+            .filter(|r| r.outcome == Outcome::Settled)
             .count(),
         4
     );
@@ -454,9 +455,7 @@ async fn a_stopped_node_has_every_acknowledged_receipt_and_a_restart_resumes_set
         let c: Channel = s.provider.require(ch, "channel").await.unwrap();
         assert_eq!(c.settled, *amount);
         assert_eq!(
-            Book::channel(&node.shared.store, ch)
-                .unwrap()
-                .settled_amount,
+            Book::channel(node.store(), ch).unwrap().settled_amount,
             *amount
         );
     }
@@ -471,7 +470,7 @@ async fn receipts_after_a_close_deadline_are_refused() {
     let w = World::new().await;
     let s = w.served().await;
     let me = s.provider.payer().pubkey();
-    let (b, ch, key) = open(&w, &s.sessions, &s.market, &me, "10").await;
+    let (b, ch, key) = open(&w, &s.sessions, &s.market, &me, 10 * UNIT).await;
     let node = start(&w, &s, &s.dir.path().join("d.sqlite"), manual(s.market)).await;
     let sender = ReceiptSender::new(&node.url()).unwrap();
     let r = sign_receipt(&key, &ch, UNIT, 1 << 30);
@@ -479,10 +478,10 @@ async fn receipts_after_a_close_deadline_are_refused() {
         sender.send_one(&r).await.unwrap(),
         ReceiptResult::Accepted { .. }
     ));
-    channel::close(&b, None, &ch).await.unwrap(); // the buyer forces a close
-                                                  // The round settles the closing channel at once; receipts are still worth taking.
+    force_close(&b, &s.market, &ch).await; // the buyer forces a close
+                                           // The round settles the closing channel at once; receipts are still worth taking.
     let report = node.policy_round().await.unwrap();
-    assert_eq!(report.settlements[0].outcome, "settled");
+    assert_eq!(report.settlements[0].outcome, Outcome::Settled);
     let r = sign_receipt(&key, &ch, 2 * UNIT, 2 << 30);
     assert!(matches!(
         sender.send_one(&r).await.unwrap(),
@@ -491,7 +490,7 @@ async fn receipts_after_a_close_deadline_are_refused() {
     // Past the deadline (the dispute window is 3,600 s), after a round: refused.
     w.chain.advance_time(3_601).await.unwrap();
     let report = node.policy_round().await.unwrap();
-    assert_eq!(report.settlements[0].outcome, "deadline passed");
+    assert_eq!(report.settlements[0].outcome, Outcome::DeadlinePassed);
     let r = sign_receipt(&key, &ch, 3 * UNIT, 3 << 30);
     assert_eq!(
         reason(&sender.send_one(&r).await.unwrap()),

@@ -28,7 +28,7 @@ async fn prefunded_addresses_cannot_block_account_creation() {
         let market = pda::market(&mint, &admin.pubkey());
         gift(&mut env, market, lamports).await;
         gift(&mut env, pda::vault(&market), lamports).await;
-        let ix = ix::create_market(
+        let ix = ix::DEFAULT.create_market(
             admin.pubkey(),
             mint,
             TOKEN_2022,
@@ -53,18 +53,18 @@ async fn prefunded_addresses_cannot_block_account_creation() {
         let provider = pda::provider(&authority.pubkey());
         gift(&mut env, provider, lamports).await;
         gift(&mut env, pda::provider_market(&market, &provider), lamports).await;
-        let register = ix::register_provider(
+        let register = ix::DEFAULT.register_provider(
             authority.pubkey(),
             Env::default_provider_args(authority.pubkey()),
         );
-        let join = ix::join_market(authority.pubkey(), market, UNIT);
+        let join = ix::DEFAULT.join_market(authority.pubkey(), market, UNIT);
         env.must(&[register, join], &[&authority]).await;
 
         // Buyer escrow, and the buyer's next channel.
         let b = env.buyer(&m, 10 * UNIT).await;
         let buyer = b.buyer(&m);
         gift(&mut env, buyer, lamports).await;
-        let ix = ix::deposit(b.wallet.pubkey(), &m.keys, b.token, 10 * UNIT);
+        let ix = ix::DEFAULT.deposit(b.wallet.pubkey(), &m.keys, b.token, 10 * UNIT);
         env.must(&[ix], &[&b.wallet]).await;
         assert_eq!(env.buyer_account(&m, &b).await.free, 10 * UNIT);
         gift(&mut env, pda::channel(&buyer, 0), lamports).await;

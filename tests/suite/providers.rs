@@ -85,10 +85,11 @@ async fn register_accepts_the_longest_metadata_and_refuses_longer() {
         ),
     ];
     for (args, expected) in cases {
-        let ix = ix::register_provider(a.pubkey(), args);
+        let ix = ix::DEFAULT.register_provider(a.pubkey(), args);
         env.must_fail(&[ix], &[&a], expected).await;
     }
-    let ix = ix::register_provider(p.authority.pubkey(), Env::default_provider_args(a.pubkey()));
+    let ix =
+        ix::DEFAULT.register_provider(p.authority.pubkey(), Env::default_provider_args(a.pubkey()));
     env.must_fail(
         &[ix],
         &[&p.authority],
@@ -102,7 +103,7 @@ async fn update_provider_changes_future_terms_only() {
     let mut s = Scene::new(TOKEN, 10 * UNIT).await;
     let c = s.open(UNIT).await;
     let new_payout = s.env.wallet().await;
-    let ix = ix::update_provider(
+    let ix = ix::DEFAULT.update_provider(
         s.p.authority.pubkey(),
         UpdateProviderArgs {
             payout: Some(new_payout.pubkey()),
@@ -127,7 +128,7 @@ async fn update_provider_changes_future_terms_only() {
     // The open channel keeps the bounty it snapshotted; a new one takes the new terms.
     assert_eq!(s.env.channel(&c).await.bounty_bps, 500);
     let b = s.b.wallet.pubkey();
-    let (ix, _) = ix::open_channel(
+    let (ix, _) = ix::DEFAULT.open_channel(
         b,
         s.m.keys.market,
         s.p.provider,
@@ -186,12 +187,12 @@ async fn update_provider_refusals_change_nothing() {
         ),
     ];
     for (args, expected) in cases {
-        let ix = ix::update_provider(a, args);
+        let ix = ix::DEFAULT.update_provider(a, args);
         env.must_fail(&[ix], &[&p.authority], expected).await;
     }
     let intruder = env.wallet().await;
     let ix = swap(
-        ix::update_provider(
+        ix::DEFAULT.update_provider(
             intruder.pubkey(),
             UpdateProviderArgs {
                 active: Some(false),
@@ -211,7 +212,7 @@ async fn an_inactive_provider_takes_no_new_channels_but_settles_old_ones() {
     let c = s.open(UNIT).await;
     let authority = s.p.authority.pubkey();
     let set_active = |active| {
-        ix::update_provider(
+        ix::DEFAULT.update_provider(
             authority,
             UpdateProviderArgs {
                 active: Some(active),
@@ -222,18 +223,19 @@ async fn an_inactive_provider_takes_no_new_channels_but_settles_old_ones() {
     let off = set_active(false);
     s.env.must(&[off], &[&s.p.authority]).await;
     let b = s.b.wallet.pubkey();
-    let open = ix::open_channel(
-        b,
-        s.m.keys.market,
-        s.p.provider,
-        1,
-        OpenChannelArgs {
-            amount: UNIT,
-            dispute_window_secs: 3_600,
-            receipt_signer: b,
-        },
-    )
-    .0;
+    let open = ix::DEFAULT
+        .open_channel(
+            b,
+            s.m.keys.market,
+            s.p.provider,
+            1,
+            OpenChannelArgs {
+                amount: UNIT,
+                dispute_window_secs: 3_600,
+                receipt_signer: b,
+            },
+        )
+        .0;
     s.env
         .must_fail(
             std::slice::from_ref(&open),
@@ -256,21 +258,21 @@ async fn join_market_and_set_price() {
     let a = p.authority.pubkey();
     // Join a second market with another price; joining twice is refused.
     env.must(
-        &[ix::join_market(a, m2.keys.market, 3 * UNIT)],
+        &[ix::DEFAULT.join_market(a, m2.keys.market, 3 * UNIT)],
         &[&p.authority],
     )
     .await;
     let pm2: ProviderMarket = env.get(p.provider_market(&m2)).await.unwrap();
     assert_eq!(pm2.price_per_gib, 3 * UNIT);
     env.must_fail(
-        &[ix::join_market(a, m2.keys.market, UNIT)],
+        &[ix::DEFAULT.join_market(a, m2.keys.market, UNIT)],
         &[&p.authority],
         SettlementError::AccountAlreadyExists,
     )
     .await;
 
     env.must(
-        &[ix::set_price(a, m.keys.market, 2 * UNIT)],
+        &[ix::DEFAULT.set_price(a, m.keys.market, 2 * UNIT)],
         &[&p.authority],
     )
     .await;
@@ -282,7 +284,7 @@ async fn join_market_and_set_price() {
     // Someone else's provider, or another provider's market account.
     let intruder = env.wallet().await;
     let ix = swap(
-        ix::set_price(intruder.pubkey(), m.keys.market, 0),
+        ix::DEFAULT.set_price(intruder.pubkey(), m.keys.market, 0),
         pda::provider(&intruder.pubkey()),
         p.provider,
     );
@@ -294,7 +296,7 @@ async fn join_market_and_set_price() {
     env.must_fail(&[ix], &[&intruder], SettlementError::NotProviderAuthority)
         .await;
     let ix = swap(
-        ix::join_market(intruder.pubkey(), m2.keys.market, 0),
+        ix::DEFAULT.join_market(intruder.pubkey(), m2.keys.market, 0),
         pda::provider(&intruder.pubkey()),
         p.provider,
     );
@@ -302,7 +304,7 @@ async fn join_market_and_set_price() {
         .await;
     let q = env.provider(&m).await;
     let ix = swap(
-        ix::set_price(a, m.keys.market, 0),
+        ix::DEFAULT.set_price(a, m.keys.market, 0),
         p.provider_market(&m),
         q.provider_market(&m),
     );
@@ -316,17 +318,17 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
     let c = s.open(4 * UNIT).await;
     s.settle(&c, 4 * UNIT, 4 * GIB).await; // earnings 3.9, fee 0.1
     let a = s.p.authority.pubkey();
-    let ix = ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(UNIT));
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(UNIT));
     s.env.must(&[ix], &[&s.p.authority]).await;
     assert_eq!(s.env.token_balance(s.p.payout_token).await, UNIT);
     let pm = s.env.provider_market(&s.m, &s.p).await;
     assert_eq!((pm.earnings, pm.earnings_withdrawn), (2_900_000, UNIT));
 
-    let ix = ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(0));
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(0));
     s.env
         .must_fail(&[ix], &[&s.p.authority], SettlementError::ZeroAmount)
         .await;
-    let ix = ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(2_900_001));
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, Some(2_900_001));
     s.env
         .must_fail(
             &[ix],
@@ -336,7 +338,7 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
         .await;
     // A token account not owned by the payout wallet (here the authority's own).
     let own = s.env.token_account(s.m.keys.mint, a).await;
-    let ix = ix::withdraw_earnings(a, &s.m.keys, own, None);
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, own, None);
     s.env
         .must_fail(
             &[ix],
@@ -346,7 +348,7 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
         .await;
     // Someone else signs for the provider.
     let intruder = s.env.wallet().await;
-    let ix = ix::withdraw_earnings(intruder.pubkey(), &s.m.keys, s.p.payout_token, None);
+    let ix = ix::DEFAULT.withdraw_earnings(intruder.pubkey(), &s.m.keys, s.p.payout_token, None);
     let ix = swap(ix, pda::provider(&intruder.pubkey()), s.p.provider);
     let ix = swap(
         ix,
@@ -362,12 +364,12 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
         .env
         .token_account(other.keys.mint, s.p.payout.pubkey())
         .await;
-    let ix = ix::withdraw_earnings(a, &s.m.keys, foreign, None);
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, foreign, None);
     s.env
         .must_fail(&[ix], &[&s.p.authority], SettlementError::WrongMint)
         .await;
     let ix = swap(
-        ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, None),
+        ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, None),
         s.m.keys.vault,
         other.keys.vault,
     );
@@ -377,12 +379,12 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
     // The provider market of another market, passed with this market's accounts.
     s.env
         .must(
-            &[ix::join_market(a, other.keys.market, UNIT)],
+            &[ix::DEFAULT.join_market(a, other.keys.market, UNIT)],
             &[&s.p.authority],
         )
         .await;
     let ix = swap(
-        ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, None),
+        ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, None),
         s.p.provider_market(&s.m),
         s.p.provider_market(&other),
     );
@@ -391,7 +393,7 @@ async fn withdraw_earnings_pays_the_payout_wallet_only() {
         .await;
 
     // The rest, then nothing left.
-    let ix = ix::withdraw_earnings(a, &s.m.keys, s.p.payout_token, None);
+    let ix = ix::DEFAULT.withdraw_earnings(a, &s.m.keys, s.p.payout_token, None);
     s.env
         .must(std::slice::from_ref(&ix), &[&s.p.authority])
         .await;

@@ -11,22 +11,24 @@ async fn forced_closes_answered_and_missed_are_counted() {
     // Answered by a settlement inside the window.
     let answered = s.open(10 * UNIT).await;
     s.env
-        .must(&[ix::request_close(w, &answered.keys)], &[&s.b.wallet])
+        .must(
+            &[ix::DEFAULT.request_close(w, &answered.keys)],
+            &[&s.b.wallet],
+        )
         .await;
     s.settle(&answered, UNIT, GIB).await;
     s.settle(&answered, 2 * UNIT, 2 * GIB).await; // counted once
                                                   // Answered by the provider closing at once.
     let closed = s.open(10 * UNIT).await;
     s.env
-        .must(&[ix::request_close(w, &closed.keys)], &[&s.b.wallet])
+        .must(
+            &[ix::DEFAULT.request_close(w, &closed.keys)],
+            &[&s.b.wallet],
+        )
         .await;
     s.env
         .must(
-            &[ix::close_by_provider(
-                s.p.authority.pubkey(),
-                &closed.keys,
-                None,
-            )],
+            &[ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &closed.keys, None)],
             &[&s.p.authority],
         )
         .await;
@@ -34,11 +36,18 @@ async fn forced_closes_answered_and_missed_are_counted() {
     let missed = s.open(10 * UNIT).await;
     s.settle(&missed, UNIT, GIB).await;
     s.env
-        .must(&[ix::request_close(w, &missed.keys)], &[&s.b.wallet])
+        .must(
+            &[ix::DEFAULT.request_close(w, &missed.keys)],
+            &[&s.b.wallet],
+        )
         .await;
     s.env.advance_time(HOUR).await;
-    s.env.must(&[ix::finalize_close(&answered.keys)], &[]).await;
-    s.env.must(&[ix::finalize_close(&missed.keys)], &[]).await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&answered.keys)], &[])
+        .await;
+    s.env
+        .must(&[ix::DEFAULT.finalize_close(&missed.keys)], &[])
+        .await;
     let pm = s.env.provider_market(&s.m, &s.p).await;
     assert_eq!((pm.forced_closes_answered, pm.forced_closes_missed), (2, 1));
     assert_eq!(pm.channels_force_closed, 3);
@@ -53,15 +62,18 @@ async fn ratings_are_weighted_by_what_the_buyer_paid() {
     let unrated = s.open(10 * UNIT).await;
     for (c, rating, paid) in [(&small, 5u8, UNIT), (&large, 1, 9 * UNIT)] {
         s.env
-            .must(&[ix::rate_channel(w, &c.keys, 3)], &[&s.b.wallet])
+            .must(&[ix::DEFAULT.rate_channel(w, &c.keys, 3)], &[&s.b.wallet])
             .await; // changed later
         s.env
-            .must(&[ix::rate_channel(w, &c.keys, rating)], &[&s.b.wallet])
+            .must(
+                &[ix::DEFAULT.rate_channel(w, &c.keys, rating)],
+                &[&s.b.wallet],
+            )
             .await;
         s.settle(c, paid, GIB).await;
         s.env
             .must(
-                &[ix::close_by_provider(s.p.authority.pubkey(), &c.keys, None)],
+                &[ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &c.keys, None)],
                 &[&s.p.authority],
             )
             .await;
@@ -69,11 +81,7 @@ async fn ratings_are_weighted_by_what_the_buyer_paid() {
     s.settle(&unrated, 4 * UNIT, GIB).await;
     s.env
         .must(
-            &[ix::close_by_provider(
-                s.p.authority.pubkey(),
-                &unrated.keys,
-                None,
-            )],
+            &[ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &unrated.keys, None)],
             &[&s.p.authority],
         )
         .await;
@@ -89,14 +97,14 @@ async fn ratings_are_weighted_by_what_the_buyer_paid() {
     for bad in [0u8, 6, 255] {
         s.env
             .must_fail(
-                &[ix::rate_channel(w, &c.keys, bad)],
+                &[ix::DEFAULT.rate_channel(w, &c.keys, bad)],
                 &[&s.b.wallet],
                 SettlementError::InvalidRating,
             )
             .await;
     }
     let stranger = s.env.funded_buyer(&s.m, UNIT).await;
-    let ix = ix::rate_channel(stranger.wallet.pubkey(), &c.keys, 1);
+    let ix = ix::DEFAULT.rate_channel(stranger.wallet.pubkey(), &c.keys, 1);
     s.env
         .must_fail(&[ix], &[&stranger.wallet], SettlementError::NotBuyerOwner)
         .await;
@@ -110,7 +118,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
     s.env.mint_to(s.m.keys.mint, own, 100 * UNIT).await;
     s.env
         .must(
-            &[ix::stake(a, &s.m.keys, own, 60 * UNIT)],
+            &[ix::DEFAULT.stake(a, &s.m.keys, own, 60 * UNIT)],
             &[&s.p.authority],
         )
         .await;
@@ -118,21 +126,21 @@ async fn stake_is_held_until_its_unbonding_delay() {
     assert_eq!(s.env.token_balance(s.m.keys.vault).await, 61 * UNIT);
     s.env
         .must_fail(
-            &[ix::stake(a, &s.m.keys, own, 0)],
+            &[ix::DEFAULT.stake(a, &s.m.keys, own, 0)],
             &[&s.p.authority],
             SettlementError::ZeroAmount,
         )
         .await;
     s.env
         .must_fail(
-            &[ix::unstake(a, s.m.keys.market, 60 * UNIT + 1)],
+            &[ix::DEFAULT.unstake(a, s.m.keys.market, 60 * UNIT + 1)],
             &[&s.p.authority],
             SettlementError::InsufficientStake,
         )
         .await;
     s.env
         .must_fail(
-            &[ix::withdraw_stake(a, &s.m.keys, s.p.payout_token)],
+            &[ix::DEFAULT.withdraw_stake(a, &s.m.keys, s.p.payout_token)],
             &[&s.p.authority],
             SettlementError::NothingUnbonding,
         )
@@ -140,7 +148,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
     let t = s.env.now().await;
     s.env
         .must(
-            &[ix::unstake(a, s.m.keys.market, 20 * UNIT)],
+            &[ix::DEFAULT.unstake(a, s.m.keys.market, 20 * UNIT)],
             &[&s.p.authority],
         )
         .await;
@@ -150,7 +158,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
         (40 * UNIT, 20 * UNIT, t + 7 * DAY)
     );
     s.env.set_time(t + 7 * DAY - 1).await;
-    let withdraw = ix::withdraw_stake(a, &s.m.keys, s.p.payout_token);
+    let withdraw = ix::DEFAULT.withdraw_stake(a, &s.m.keys, s.p.payout_token);
     s.env
         .must_fail(
             std::slice::from_ref(&withdraw),
@@ -159,7 +167,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
         )
         .await;
     // Only to the payout wallet.
-    let ix = ix::withdraw_stake(a, &s.m.keys, own);
+    let ix = ix::DEFAULT.withdraw_stake(a, &s.m.keys, own);
     s.env.set_time(t + 7 * DAY).await;
     s.env
         .must_fail(
@@ -173,7 +181,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
     assert_eq!(s.env.provider_market(&s.m, &s.p).await.unbonding, 0);
 
     // The admin may change the delay within bounds; a pause stops new stake, not exits.
-    let bad = ix::update_market(
+    let bad = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -189,7 +197,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
             SettlementError::InvalidUnbondingDelay,
         )
         .await;
-    let pause = ix::update_market(
+    let pause = ix::DEFAULT.update_market(
         s.m.admin.pubkey(),
         s.m.keys.market,
         None,
@@ -202,21 +210,21 @@ async fn stake_is_held_until_its_unbonding_delay() {
     s.env.must(&[pause], &[&s.m.admin]).await;
     s.env
         .must_fail(
-            &[ix::stake(a, &s.m.keys, own, UNIT)],
+            &[ix::DEFAULT.stake(a, &s.m.keys, own, UNIT)],
             &[&s.p.authority],
             SettlementError::MarketPaused,
         )
         .await;
     s.env
         .must(
-            &[ix::unstake(a, s.m.keys.market, 40 * UNIT)],
+            &[ix::DEFAULT.unstake(a, s.m.keys.market, 40 * UNIT)],
             &[&s.p.authority],
         )
         .await;
     s.env.advance_time(DAY).await;
     s.env
         .must(
-            &[ix::withdraw_stake(a, &s.m.keys, s.p.payout_token)],
+            &[ix::DEFAULT.withdraw_stake(a, &s.m.keys, s.p.payout_token)],
             &[&s.p.authority],
         )
         .await;
@@ -224,7 +232,7 @@ async fn stake_is_held_until_its_unbonding_delay() {
     // Someone else cannot move a provider's stake.
     let thief = s.env.wallet().await;
     let ix = swap(
-        ix::unstake(thief.pubkey(), s.m.keys.market, 1),
+        ix::DEFAULT.unstake(thief.pubkey(), s.m.keys.market, 1),
         bandwidth_client::pda::provider(&thief.pubkey()),
         s.p.provider,
     );
@@ -262,11 +270,11 @@ async fn the_score_reflects_what_costs_money_to_fake() {
             .await;
         s.env
             .must(
-                &[ix::rate_channel(w, &c.keys, if answer { 5 } else { 2 })],
+                &[ix::DEFAULT.rate_channel(w, &c.keys, if answer { 5 } else { 2 })],
                 &[&s.b.wallet],
             )
             .await;
-        let ix = ix::settle(
+        let ix = ix::DEFAULT.settle(
             p.authority.pubkey(),
             &c.keys,
             c.receipt(5 * UNIT, GIB),
@@ -274,10 +282,10 @@ async fn the_score_reflects_what_costs_money_to_fake() {
         );
         s.env.must(&[ix], &[&p.authority]).await;
         s.env
-            .must(&[ix::request_close(w, &c.keys)], &[&s.b.wallet])
+            .must(&[ix::DEFAULT.request_close(w, &c.keys)], &[&s.b.wallet])
             .await;
         if answer {
-            let ix = ix::close_by_provider(
+            let ix = ix::DEFAULT.close_by_provider(
                 p.authority.pubkey(),
                 &c.keys,
                 Some(c.receipt(6 * UNIT, 2 * GIB)),
@@ -289,7 +297,10 @@ async fn the_score_reflects_what_costs_money_to_fake() {
     }
     s.env.advance_time(HOUR).await;
     s.env
-        .must(&[ix::finalize_close(&unanswered.unwrap().keys)], &[])
+        .must(
+            &[ix::DEFAULT.finalize_close(&unanswered.unwrap().keys)],
+            &[],
+        )
         .await;
     let g = reputation::score(&s.env.provider_market(&s.m, &good).await, DECIMALS);
     let b = reputation::score(&s.env.provider_market(&s.m, &bad).await, DECIMALS);

@@ -24,7 +24,7 @@ fn terms() -> RewardTerms {
 async fn scene(terms: RewardTerms) -> (Scene, Pubkey) {
     let mut s = Scene::new(TOKEN, 50 * UNIT).await;
     let mint = s.env.create_reward_mint(&s.m).await;
-    let ix = ix::configure_rewards(s.m.admin.pubkey(), s.m.keys.market, mint, TOKEN, terms);
+    let ix = ix::DEFAULT.configure_rewards(s.m.admin.pubkey(), s.m.keys.market, mint, TOKEN, terms);
     s.env.must(&[ix], &[&s.m.admin]).await;
     (s, mint)
 }
@@ -36,7 +36,7 @@ async fn rewarded_channel(s: &mut Scene, amount: u64) -> ChannelFixture {
 
 async fn claim(s: &mut Scene, p: &ProviderFixture, mint: Pubkey) -> Result<(), u32> {
     let dest = reward_account(s, p, mint).await;
-    let ix = ix::claim_rewards(p.authority.pubkey(), s.m.keys.market, mint, TOKEN, dest);
+    let ix = ix::DEFAULT.claim_rewards(p.authority.pubkey(), s.m.keys.market, mint, TOKEN, dest);
     match s.env.send(&[ix], &[&p.authority]).await.result {
         Ok(()) => Ok(()),
         Err(solana_transaction_error::TransactionError::InstructionError(
@@ -68,7 +68,7 @@ async fn configure_rewards_checks_the_admin_the_terms_and_the_mint() {
     let admin = s.m.admin.pubkey();
     let market = s.m.keys.market;
     let intruder = s.env.wallet().await;
-    let ix = ix::configure_rewards(intruder.pubkey(), market, good, TOKEN, terms());
+    let ix = ix::DEFAULT.configure_rewards(intruder.pubkey(), market, good, TOKEN, terms());
     s.env
         .must_fail(&[ix], &[&intruder], SettlementError::NotMarketAdmin)
         .await;
@@ -86,19 +86,19 @@ async fn configure_rewards_checks_the_admin_the_terms_and_the_mint() {
             ..terms()
         },
     ] {
-        let ix = ix::configure_rewards(admin, market, good, TOKEN, bad);
+        let ix = ix::DEFAULT.configure_rewards(admin, market, good, TOKEN, bad);
         s.env
             .must_fail(&[ix], &[&s.m.admin], SettlementError::InvalidRewardTerms)
             .await;
     }
     // A mint the pool does not control (the harness payer is its authority).
     let foreign = s.env.create_mint(TOKEN, &[]).await;
-    let ix = ix::configure_rewards(admin, market, foreign, TOKEN, terms());
+    let ix = ix::DEFAULT.configure_rewards(admin, market, foreign, TOKEN, terms());
     s.env
         .must_fail(&[ix], &[&s.m.admin], SettlementError::InvalidRewardMint)
         .await;
 
-    let ix = ix::configure_rewards(admin, market, good, TOKEN, terms());
+    let ix = ix::DEFAULT.configure_rewards(admin, market, good, TOKEN, terms());
     s.env.must(&[ix], &[&s.m.admin]).await;
     let pool: RewardPool = s.env.get(pda::reward_pool(&market)).await.unwrap();
     assert_eq!(
@@ -106,7 +106,7 @@ async fn configure_rewards_checks_the_admin_the_terms_and_the_mint() {
         (good, R, 1_000 * R, true)
     );
     // New terms later, but never another mint.
-    let ix = ix::configure_rewards(
+    let ix = ix::DEFAULT.configure_rewards(
         admin,
         market,
         good,
@@ -118,7 +118,7 @@ async fn configure_rewards_checks_the_admin_the_terms_and_the_mint() {
     );
     s.env.must(&[ix], &[&s.m.admin]).await;
     let other = s.env.create_reward_mint(&s.m).await;
-    let ix = ix::configure_rewards(admin, market, other, TOKEN, terms());
+    let ix = ix::DEFAULT.configure_rewards(admin, market, other, TOKEN, terms());
     s.env
         .must_fail(&[ix], &[&s.m.admin], SettlementError::WrongRewardPool)
         .await;
@@ -158,13 +158,7 @@ async fn no_rewards_on_fee_free_channels_or_from_an_inactive_pool() {
     let m = env.create_market_with(TOKEN, &[], args).await;
     let mint = env.create_reward_mint(&m).await;
     env.must(
-        &[ix::configure_rewards(
-            m.admin.pubkey(),
-            m.keys.market,
-            mint,
-            TOKEN,
-            terms(),
-        )],
+        &[ix::DEFAULT.configure_rewards(m.admin.pubkey(), m.keys.market, mint, TOKEN, terms())],
         &[&m.admin],
     )
     .await;
@@ -172,7 +166,7 @@ async fn no_rewards_on_fee_free_channels_or_from_an_inactive_pool() {
     let b = env.funded_buyer(&m, 10 * UNIT).await;
     let c = env.open_channel(&m, &b, &p, 10 * UNIT, HOUR as u32).await;
     env.must(
-        &[ix::settle(
+        &[ix::DEFAULT.settle(
             p.authority.pubkey(),
             &c.keys,
             c.receipt(4 * UNIT, 4 * GIB),
@@ -184,7 +178,7 @@ async fn no_rewards_on_fee_free_channels_or_from_an_inactive_pool() {
     assert_eq!(env.provider_market(&m, &p).await.reward_accrued, 0);
 
     let (mut s, mint) = scene(terms()).await;
-    let ix = ix::configure_rewards(
+    let ix = ix::DEFAULT.configure_rewards(
         s.m.admin.pubkey(),
         s.m.keys.market,
         mint,
@@ -305,7 +299,7 @@ async fn the_emission_cap_holds_under_concurrent_claims() {
             .env
             .open_channel(&s.m, &b, &p, 10 * UNIT, HOUR as u32)
             .await;
-        let ix = ix::settle(
+        let ix = ix::DEFAULT.settle(
             p.authority.pubkey(),
             &c.keys,
             c.receipt(3 * UNIT, 3 * GIB),
@@ -322,7 +316,9 @@ async fn the_emission_cap_holds_under_concurrent_claims() {
     let claims: Vec<_> = providers
         .iter()
         .zip(&dests)
-        .map(|(p, d)| ix::claim_rewards(p.authority.pubkey(), s.m.keys.market, mint, TOKEN, *d))
+        .map(|(p, d)| {
+            ix::DEFAULT.claim_rewards(p.authority.pubkey(), s.m.keys.market, mint, TOKEN, *d)
+        })
         .collect();
     let signers: Vec<_> = providers.iter().map(|p| &p.authority).collect();
     // The third finds the cap used up: the whole transaction would fail, so send the first two
@@ -386,7 +382,7 @@ async fn the_break_even_of_wash_trading() {
         .await;
     s.env
         .must(
-            &[ix::deposit(
+            &[ix::DEFAULT.deposit(
                 s.p.authority.pubkey(),
                 &s.m.keys,
                 self_buyer.token,
@@ -399,7 +395,7 @@ async fn the_break_even_of_wash_trading() {
         .env
         .open_channel(&s.m, &self_buyer, &s.p, 10 * UNIT, HOUR as u32)
         .await;
-    let ix = ix::settle(
+    let ix = ix::DEFAULT.settle(
         s.p.authority.pubkey(),
         &c.keys,
         c.receipt(10 * UNIT, 10 * GIB),
@@ -408,13 +404,13 @@ async fn the_break_even_of_wash_trading() {
     s.env.must(&[ix], &[&s.p.authority]).await;
     s.env
         .must(
-            &[ix::close_by_provider(s.p.authority.pubkey(), &c.keys, None)],
+            &[ix::DEFAULT.close_by_provider(s.p.authority.pubkey(), &c.keys, None)],
             &[&s.p.authority],
         )
         .await;
     s.env
         .must(
-            &[ix::withdraw_earnings(
+            &[ix::DEFAULT.withdraw_earnings(
                 s.p.authority.pubkey(),
                 &s.m.keys,
                 s.p.payout_token,

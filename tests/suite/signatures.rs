@@ -456,7 +456,7 @@ async fn the_settle_instruction_refuses_malleated_and_small_order_signatures() {
     let w = s.b.wallet.pubkey();
     for point in EIGHT_TORSION {
         let signer = Pubkey::new_from_array(point.compress().to_bytes());
-        let (open, _) = ix::open_channel(
+        let (open, _) = ix::DEFAULT.open_channel(
             w,
             s.m.keys.market,
             s.p.provider,

@@ -4,19 +4,22 @@
 //! bad channel stop nothing.
 use crate::cli_common::*;
 use anchor_lang::prelude::Pubkey;
-use bandwidth_cli::{chain::Sent, errors::ClientError, settlement::Retry};
-use bandwidth_cli::{
-    commands::{buyer, channel},
+use bandwidth_client::{
+    chain::Sent,
+    errors::ClientError,
+    ops::{buyer::finalize_close, Provider},
     pda,
     receipts::{
         sign_receipt,
         store::{ChannelTerms, ReceiptStore},
     },
+    settlement::{Outcome, Retry},
     tokens,
     watcher::{WatchPolicy, Watcher},
-    Chain, Client, EmbeddedChain,
+    Chain, Client,
 };
 use bandwidth_settlement::state::{Channel, ProviderMarket};
+use bandwidth_testkit::EmbeddedChain;
 use solana_account::Account;
 use solana_transaction::versioned::VersionedTransaction;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,18 +31,8 @@ async fn market(w: &World) -> Served<'_> {
 /// A buyer with a 10-token channel to the market's provider.
 async fn channel<'a>(w: &'a World, m: &Served<'a>) -> (Client<&'a EmbeddedChain>, Pubkey, Channel) {
     let b = w.wallet(20 * UNIT).await;
-    buyer::deposit(&b, &m.market, "20", None).await.unwrap();
-    let opened = channel::open(
-        &b,
-        &m.sessions,
-        &m.market,
-        &m.provider.payer().pubkey(),
-        "10",
-        None,
-    )
-    .await
-    .unwrap();
-    let address: Pubkey = opened.channel.parse().unwrap();
+    let provider = m.provider.payer().pubkey();
+    let address = open_channel(&b, &m.sessions, &m.market, &provider, 20 * UNIT, 10 * UNIT).await;
     let c: Channel = b.require(&address, "channel").await.unwrap();
     (b, address, c)
 }
@@ -68,7 +61,7 @@ async fn a_watcher_settles_for_an_offline_provider_and_earns_the_bounty() {
             .unwrap()
             .unwrap();
     }
-    channel::close(&b, None, &ch).await.unwrap(); // the buyer forces a close
+    force_close(&b, &m.market, &ch).await; // the buyer forces a close
     let watcher = w.wallet(0).await;
     let bounty_to =
         tokens::associated_address(&watcher.payer().pubkey(), &w.mint, &spl_token_interface::ID);
@@ -83,12 +76,12 @@ async fn a_watcher_settles_for_an_offline_provider_and_earns_the_bounty() {
     let rows = watch.poll().await.unwrap();
     assert_eq!(
         (rows.len(), rows[0].outcome),
-        (1, "waiting for the bounty phase")
+        (1, Outcome::WaitingForBountyPhase)
     );
     assert_eq!(watch.client.stats().transactions, 0);
     w.chain.advance_time(1_800).await.unwrap();
     let rows = watch.poll().await.unwrap();
-    assert_eq!((rows.len(), rows[0].outcome), (1, "settled"));
+    assert_eq!((rows.len(), rows[0].outcome), (1, Outcome::Settled));
     // 6 tokens: fee 0.15, provider share 5.85, bounty 5 % of it.
     let bounty =
         tokens::balance(&w.chain.account(&bounty_to).await.unwrap().unwrap().data).unwrap();
@@ -108,14 +101,8 @@ async fn a_watcher_settles_for_an_offline_provider_and_earns_the_bounty() {
     // Nothing left to do; after the deadline anyone finalizes and the buyer gets the rest.
     assert!(watch.poll().await.unwrap().is_empty());
     w.chain.advance_time(1_800).await.unwrap();
-    channel::finalize(&watch.client, &ch).await.unwrap();
-    assert_eq!(
-        buyer::show(&b, &m.market, &b.payer().pubkey())
-            .await
-            .unwrap()
-            .free,
-        "14.000000"
-    );
+    finalize_close(&watch.client, &ch).await.unwrap();
+    assert_eq!(free_balance(&b, &m.market).await, 14 * UNIT);
 }
 
 #[tokio::test]
@@ -130,7 +117,7 @@ async fn a_watcher_arriving_after_the_deadline_submits_nothing() {
         .accept(&sign_receipt(&key, &ch, 4 * UNIT, 4 << 30))
         .unwrap()
         .unwrap();
-    channel::close(&b, None, &ch).await.unwrap();
+    force_close(&b, &m.market, &ch).await;
     w.chain.advance_time(3_600).await.unwrap(); // exactly the deadline: too late
     let watcher = w.wallet(0).await;
     let mut watch = Watcher {
@@ -141,20 +128,14 @@ async fn a_watcher_arriving_after_the_deadline_submits_nothing() {
         bounty_to: None,
     };
     let rows = watch.poll().await.unwrap();
-    assert_eq!((rows.len(), rows[0].outcome), (1, "deadline passed"));
+    assert_eq!((rows.len(), rows[0].outcome), (1, Outcome::DeadlinePassed));
     assert_eq!(
         watch.client.stats().transactions,
         0,
         "nothing was submitted"
     );
-    channel::finalize(&watch.client, &ch).await.unwrap();
-    assert_eq!(
-        buyer::show(&b, &m.market, &b.payer().pubkey())
-            .await
-            .unwrap()
-            .free,
-        "20.000000"
-    );
+    finalize_close(&watch.client, &ch).await.unwrap();
+    assert_eq!(free_balance(&b, &m.market).await, 20 * UNIT);
 }
 
 #[tokio::test]
@@ -169,7 +150,7 @@ async fn a_closing_channel_inside_the_safety_margin_is_still_settled_in_time() {
         .accept(&sign_receipt(&key, &ch, 2 * UNIT, 2 << 30))
         .unwrap()
         .unwrap();
-    channel::close(&b, None, &ch).await.unwrap();
+    force_close(&b, &m.market, &ch).await;
     w.chain.advance_time(3_600 - 30).await.unwrap(); // 30 s left, margin 120 s
     let mut watch = Watcher {
         client: m.provider,
@@ -180,7 +161,7 @@ async fn a_closing_channel_inside_the_safety_margin_is_still_settled_in_time() {
     };
     let rows = watch.poll().await.unwrap();
     let outcomes: Vec<_> = rows.iter().map(|r| r.outcome).collect();
-    assert_eq!(outcomes, ["late: inside the safety margin", "settled"]);
+    assert_eq!(outcomes, [Outcome::Late, Outcome::Settled]);
     let settled: Channel = watch.client.require(&ch, "channel").await.unwrap();
     assert_eq!(settled.settled, 2 * UNIT);
 }
@@ -223,7 +204,12 @@ async fn a_restarted_watcher_loses_nothing_and_settles_nothing_twice() {
             bounty_to: None,
         };
         let rows = first.poll().await.unwrap();
-        assert_eq!(rows.iter().filter(|r| r.outcome == "settled").count(), 6);
+        assert_eq!(
+            rows.iter()
+                .filter(|r| r.outcome == Outcome::Settled)
+                .count(),
+            6
+        );
         assert_eq!(
             first.client.stats().transactions,
             1,
@@ -238,7 +224,7 @@ async fn a_restarted_watcher_loses_nothing_and_settles_nothing_twice() {
         }
     }
     let by_hand = receipt(11, 3 * UNIT);
-    bandwidth_cli::commands::settle::settle_one(&m.provider, &opened[11].1, &by_hand, None)
+    bandwidth_client::settlement::settle_one(&m.provider, &opened[11].1, &by_hand, None)
         .await
         .unwrap();
     // Restarted.
@@ -252,7 +238,12 @@ async fn a_restarted_watcher_loses_nothing_and_settles_nothing_twice() {
         bounty_to: None,
     };
     let rows = second.poll().await.unwrap();
-    assert_eq!(rows.iter().filter(|r| r.outcome == "settled").count(), 11);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.outcome == Outcome::Settled)
+            .count(),
+        11
+    );
     assert_eq!(
         second.client.stats().transactions,
         1,
@@ -300,7 +291,7 @@ async fn open_channels_are_settled_by_threshold_or_age() {
     w.chain.advance_time(1).await.unwrap();
     assert_eq!(
         watch.poll().await.unwrap()[0].outcome,
-        "settled",
+        Outcome::Settled,
         "old enough"
     );
     // Over the threshold: settled at once.
@@ -309,7 +300,7 @@ async fn open_channels_are_settled_by_threshold_or_age() {
         .accept(&sign_receipt(&key, &ch, 7 * UNIT, 7 << 30))
         .unwrap()
         .unwrap();
-    assert_eq!(watch.poll().await.unwrap()[0].outcome, "settled");
+    assert_eq!(watch.poll().await.unwrap()[0].outcome, Outcome::Settled);
     let c: Channel = watch.client.require(&ch, "channel").await.unwrap();
     assert_eq!(c.settled, 7 * UNIT);
     assert_eq!(watch.store.channel(&ch).unwrap().pending_since, None);
@@ -362,7 +353,9 @@ impl Chain for Flaky<'_> {
         if let Some((victim, provider)) = close_first.as_ref() {
             if tx.message.static_account_keys().contains(victim) {
                 let other_process = Client::new(self.inner, provider.insecure_clone());
-                channel::close(&other_process, None, victim).await.unwrap();
+                let c: Channel = other_process.require(victim, "channel").await.unwrap();
+                let provider = Provider::new(&other_process, &c.market).await.unwrap();
+                provider.close(None, victim).await.unwrap();
                 *close_first = None;
                 let refused = self.inner.send(tx).await;
                 assert!(refused.is_err(), "a batch with a closed channel is refused");
@@ -440,7 +433,7 @@ async fn a_watcher_survives_a_flaky_cluster_refused_batches_and_a_bad_channel() 
             .accept(&sign_receipt(&key, &ch, amount, amount << 20))
             .unwrap()
             .unwrap();
-        channel::close(&b, None, &ch).await.unwrap(); // every buyer forces a close
+        force_close(&b, &m.market, &ch).await; // every buyer forces a close
         opened.push((ch, amount));
     }
     let deadline = w.chain.clock().await.unwrap().unix_timestamp + 3_600;
@@ -474,21 +467,21 @@ async fn a_watcher_survives_a_flaky_cluster_refused_batches_and_a_bad_channel() 
         if let Ok(rows) = polled {
             bad_reported += rows
                 .iter()
-                .filter(|r| r.channel == opened[8].0.to_string())
-                .filter(|r| r.outcome == "exceeds the on-chain deposit")
+                .filter(|r| r.channel == opened[8].0)
+                .filter(|r| r.outcome == Outcome::ExceedsDeposit)
                 .count();
             if flaky.refused.load(Ordering::SeqCst) == 1 && !refusal_seen {
                 // The round of the refused batch re-read it and settled the rest at once.
                 refusal_seen = true;
                 let outcome = |c: &Pubkey| {
                     rows.iter()
-                        .filter(|r| r.channel == c.to_string())
+                        .filter(|r| r.channel == *c)
                         .map(|r| r.outcome)
                         .collect::<Vec<_>>()
                 };
-                assert_eq!(outcome(&victim), ["closed"]);
+                assert_eq!(outcome(&victim), [Outcome::Closed]);
                 for (ch, _) in &good {
-                    assert_eq!(outcome(ch), ["settled"]);
+                    assert_eq!(outcome(ch), [Outcome::Settled]);
                 }
             }
         }
@@ -550,7 +543,7 @@ async fn a_refused_batch_with_nothing_left_due_ends_the_poll() {
         .accept(&sign_receipt(&key, &ch, UNIT, UNIT << 20))
         .unwrap()
         .unwrap();
-    channel::close(&b, None, &ch).await.unwrap();
+    force_close(&b, &m.market, &ch).await;
     let flaky = Flaky {
         inner: &w.chain,
         every: u64::MAX,
@@ -570,9 +563,9 @@ async fn a_refused_batch_with_nothing_left_due_ends_the_poll() {
     );
     let outcomes: Vec<_> = rows
         .iter()
-        .filter(|r| r.channel == ch.to_string())
+        .filter(|r| r.channel == ch)
         .map(|r| r.outcome)
         .collect();
-    assert_eq!(outcomes, ["closed"]);
+    assert_eq!(outcomes, [Outcome::Closed]);
     assert!(w.chain.account(&ch).await.unwrap().is_none());
 }

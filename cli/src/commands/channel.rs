@@ -1,24 +1,68 @@
-//! `bwx channel open | top-up | close | finalize | show | list`.
-use super::{compute, load_market, market::percent, MarketInfo};
-use crate::{
-    context::Ctx,
-    errors::ClientError,
-    ix::{self, ChannelKeys},
-    pda,
-    receipts::{
-        sessions::SessionKeys,
-        store::{Book, ReceiptStore},
-        to_args,
-    },
-    Chain, Client,
-};
+//! `bwx channel open | top-up | close | finalize | rate | show | list`.
+use crate::{context::Ctx, output::percent};
 use anchor_lang::prelude::Pubkey;
-use bandwidth_settlement::{
-    instructions::OpenChannelArgs,
-    state::{Buyer, Channel, ChannelState, Provider},
+use bandwidth_client::{
+    market::MarketInfo,
+    ops::{buyer::finalize_close, views, Buyer, Provider},
+    receipts::store::ReceiptStore,
+    Chain, Client, ClientError,
 };
+use bandwidth_settlement::state::{Buyer as Escrow, Channel, ChannelState};
 use serde::Serialize;
-use solana_signer::Signer;
+
+#[derive(clap::Subcommand)]
+pub enum Cmd {
+    /// Buyer: open a channel to a provider, with a fresh session key written to disk first.
+    Open {
+        #[arg(long)]
+        market: Pubkey,
+        /// The provider's authority (or Provider account).
+        #[arg(long)]
+        provider: Pubkey,
+        #[arg(long)]
+        amount: String,
+        /// Dispute window in seconds [default: the shortest both sides accept].
+        #[arg(long)]
+        window: Option<u32>,
+    },
+    /// Buyer: move free balance into an open channel's deposit.
+    TopUp {
+        #[arg(long)]
+        channel: Pubkey,
+        #[arg(long)]
+        amount: String,
+    },
+    /// Buyer: start the dispute window. Provider: settle the best stored receipt and close.
+    Close {
+        #[arg(long)]
+        channel: Pubkey,
+    },
+    /// Anyone, after the deadline: refund the rest to the buyer and close.
+    Finalize {
+        #[arg(long)]
+        channel: Pubkey,
+    },
+    /// A channel's terms and state (no signer needed).
+    Show {
+        #[arg(long)]
+        channel: Pubkey,
+    },
+    /// Buyer: rate the channel's provider, 1 to 5 (counted at close, weighted by what you paid).
+    Rate {
+        #[arg(long)]
+        channel: Pubkey,
+        #[arg(long)]
+        rating: u8,
+    },
+    /// A buyer's channels in a market (with --market; no signer needed with --owner), or the
+    /// channels in the provider's receipt store.
+    List {
+        #[arg(long)]
+        market: Option<Pubkey>,
+        #[arg(long, requires = "market")]
+        owner: Option<Pubkey>,
+    },
+}
 
 /// One channel, for lists.
 #[derive(Debug, Serialize)]
@@ -75,12 +119,136 @@ pub struct ChannelReport {
     pub rating: Option<u8>,
 }
 
-pub async fn show<C: Chain>(
+#[derive(Debug, Serialize)]
+pub struct CloseReport {
+    pub channel: String,
+    /// "close requested" (buyer) or "closed" (provider).
+    pub outcome: &'static str,
+    pub close_deadline: Option<i64>,
+    /// What the provider settled with its final receipt.
+    pub final_amount: Option<String>,
+    pub signature: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FinalizeReport {
+    pub channel: String,
+    pub refunded_to_buyer: String,
+    pub signature: String,
+}
+
+/// The channels a provider serves, as its receipt store knows them, with what is unsettled.
+#[derive(Debug, Serialize)]
+pub struct ServedRow {
+    pub channel: String,
+    pub best_amount: Option<u64>,
+    pub best_bytes: Option<u64>,
+    pub settled_amount: u64,
+    pub unsettled: u64,
+    pub close_deadline: Option<i64>,
+    pub closed: bool,
+}
+
+pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
+    match cmd {
+        Cmd::Open {
+            market,
+            provider,
+            amount,
+            window,
+        } => {
+            let client = ctx.client()?;
+            let buyer = Buyer::new(&client, market).await?;
+            let amount = buyer.market().parse(amount)?;
+            let opened = buyer
+                .open_channel(&ctx.sessions()?, provider, amount, *window)
+                .await?;
+            ctx.print(&report(&client, &opened.channel).await?);
+        }
+        Cmd::TopUp { channel, amount } => {
+            let client = ctx.client()?;
+            let buyer = Buyer::new(&client, &market_of(&client, channel).await?).await?;
+            buyer.top_up(channel, buyer.market().parse(amount)?).await?;
+            ctx.print(&report(&client, channel).await?);
+        }
+        Cmd::Close { channel } => ctx.print(&close(ctx, channel).await?),
+        Cmd::Finalize { channel } => {
+            let client = ctx.client()?;
+            let m = views::channel(&client, channel).await?.info;
+            let done = finalize_close(&client, channel).await?;
+            ctx.print(&FinalizeReport {
+                channel: channel.to_string(),
+                refunded_to_buyer: m.ui(done.refunded),
+                signature: done.landed.signature.to_string(),
+            });
+        }
+        Cmd::Show { channel } => ctx.print(&report(&ctx.reader(), channel).await?),
+        Cmd::Rate { channel, rating } => {
+            let client = ctx.client()?;
+            let buyer = Buyer::new(&client, &market_of(&client, channel).await?).await?;
+            buyer.rate(channel, *rating).await?;
+            ctx.print(&report(&client, channel).await?);
+        }
+        Cmd::List {
+            market: Some(market),
+            owner,
+        } => {
+            let client = ctx.reader();
+            let owner = match owner {
+                Some(o) => *o,
+                None => client.try_payer()?.pubkey(),
+            };
+            ctx.print(
+                &super::buyer::report(&client, market, &owner)
+                    .await?
+                    .channels,
+            );
+        }
+        Cmd::List { market: None, .. } => ctx.print(&served(&ctx.store()?)),
+    }
+    Ok(true)
+}
+
+async fn market_of<C: Chain>(client: &Client<C>, channel: &Pubkey) -> Result<Pubkey, ClientError> {
+    Ok(client.require::<Channel>(channel, "channel").await?.market)
+}
+
+/// The buyer requests a close; the provider closes at once with its best stored receipt.
+async fn close(ctx: &Ctx, channel: &Pubkey) -> Result<CloseReport, ClientError> {
+    let client = ctx.client()?;
+    let c: Channel = client.require(channel, "channel").await?;
+    let escrow: Escrow = client.require(&c.buyer, "buyer escrow").await?;
+    if escrow.owner == client.payer().pubkey() {
+        let requested = Buyer::new(&client, &c.market)
+            .await?
+            .request_close(channel)
+            .await?;
+        return Ok(CloseReport {
+            channel: channel.to_string(),
+            outcome: "close requested",
+            close_deadline: Some(requested.deadline),
+            final_amount: None,
+            signature: requested.landed.signature.to_string(),
+        });
+    }
+    let provider = Provider::new(&client, &c.market).await?;
+    let mut store = ctx.store()?;
+    let closed = provider.close(Some(&mut store), channel).await?;
+    Ok(CloseReport {
+        channel: channel.to_string(),
+        outcome: "closed",
+        close_deadline: None,
+        final_amount: closed.final_amount.map(|a| provider.market().ui(a)),
+        signature: closed.landed.signature.to_string(),
+    })
+}
+
+pub async fn report<C: Chain>(
     client: &Client<C>,
     channel: &Pubkey,
 ) -> Result<ChannelReport, ClientError> {
-    let c: Channel = client.require(channel, "channel").await?;
-    let m = load_market(client, &c.market).await?;
+    let v = views::channel(client, channel).await?;
+    let (m, c) = (&v.info, &v.account);
     Ok(ChannelReport {
         channel: channel.to_string(),
         id: c.channel_id,
@@ -103,211 +271,7 @@ pub async fn show<C: Chain>(
     })
 }
 
-/// The Provider account for `key`, which may be the Provider account itself or its authority.
-pub async fn provider_account<C: Chain>(
-    client: &Client<C>,
-    key: &Pubkey,
-) -> Result<(Pubkey, Provider), ClientError> {
-    if let Ok(Some(p)) = client.get::<Provider>(key).await {
-        return Ok((*key, p));
-    }
-    let address = pda::provider(key);
-    let p = client.require(&address, "provider").await?;
-    Ok((address, p))
-}
-
-/// Opens a channel from the payer's escrow to `provider` with a fresh session key, written to
-/// `sessions` before the channel exists. `window` defaults to the shortest the market and
-/// the provider accept.
-pub async fn open<C: Chain>(
-    client: &Client<C>,
-    sessions: &SessionKeys,
-    market: &Pubkey,
-    provider: &Pubkey,
-    amount: &str,
-    window: Option<u32>,
-) -> Result<ChannelReport, ClientError> {
-    let m = load_market(client, market).await?;
-    let (provider, p) = provider_account(client, provider).await?;
-    let owner = client.payer().pubkey();
-    let escrow = pda::buyer(market, &owner);
-    let b: Buyer = client
-        .require(&escrow, "buyer escrow (deposit first)")
-        .await?;
-    let window = window.unwrap_or(
-        m.account
-            .min_dispute_window_secs
-            .max(p.min_dispute_window_secs),
-    );
-    let channel = pda::channel(&escrow, b.next_channel_id);
-    let session = sessions.for_channel(&channel)?;
-    let (ix, address) = ix::open_channel(
-        owner,
-        *market,
-        provider,
-        b.next_channel_id,
-        OpenChannelArgs {
-            amount: m.parse(amount)?,
-            dispute_window_secs: window,
-            receipt_signer: session.pubkey(),
-        },
-    );
-    debug_assert_eq!(address, channel);
-    client.send(&[ix], &[], compute::OPEN_CHANNEL).await?;
-    show(client, &channel).await
-}
-
-async fn keys<C: Chain>(
-    client: &Client<C>,
-    channel: &Pubkey,
-) -> Result<(ChannelKeys, Channel), ClientError> {
-    let c: Channel = client.require(channel, "channel").await?;
-    Ok((ChannelKeys::from_account(*channel, &c), c))
-}
-
-pub async fn top_up<C: Chain>(
-    client: &Client<C>,
-    channel: &Pubkey,
-    amount: &str,
-) -> Result<ChannelReport, ClientError> {
-    let (k, _) = keys(client, channel).await?;
-    let m = load_market(client, &k.market).await?;
-    let ix = ix::top_up(client.payer().pubkey(), &k, m.parse(amount)?);
-    client.send(&[ix], &[], compute::TOP_UP).await?;
-    show(client, channel).await
-}
-
-#[derive(Debug, Serialize)]
-pub struct CloseReport {
-    pub channel: String,
-    /// "close requested" (buyer) or "closed" (provider).
-    pub outcome: &'static str,
-    pub close_deadline: Option<i64>,
-    /// What the provider settled in its final receipt.
-    pub final_amount: Option<String>,
-}
-
-/// Closes a channel as whoever the payer is: the buyer requests a close (the dispute window
-/// starts); the provider closes at once, settling the best receipt in `store` first.
-pub async fn close<C: Chain>(
-    client: &Client<C>,
-    store: Option<&mut dyn Book>,
-    channel: &Pubkey,
-) -> Result<CloseReport, ClientError> {
-    let (k, c) = keys(client, channel).await?;
-    let me = client.payer().pubkey();
-    let buyer: Buyer = client.require(&c.buyer, "buyer escrow").await?;
-    let provider: Provider = client.require(&c.provider, "provider").await?;
-    let m = load_market(client, &c.market).await?;
-    if buyer.owner == me {
-        client
-            .send(&[ix::request_close(me, &k)], &[], compute::REQUEST_CLOSE)
-            .await?;
-        let c: Channel = client.require(channel, "channel").await?;
-        return Ok(CloseReport {
-            channel: channel.to_string(),
-            outcome: "close requested",
-            close_deadline: Some(c.close_deadline),
-            final_amount: None,
-        });
-    }
-    if provider.authority != me {
-        return Err(ClientError::Invalid(format!(
-            "only the channel's buyer ({}) or provider ({}) can close it; anyone can finalize after the deadline",
-            buyer.owner, provider.authority
-        )));
-    }
-    let best = store
-        .as_ref()
-        .and_then(|s| s.best(channel))
-        .filter(|b| b.receipt.amount > c.settled);
-    let ix = ix::close_by_provider(me, &k, best.as_ref().map(to_args));
-    client.send(&[ix], &[], compute::CLOSE_BY_PROVIDER).await?;
-    if let Some(store) = store {
-        if store.channel(channel).is_some() {
-            if let Some(b) = best {
-                store.record_settled(channel, b.receipt.amount, b.receipt.bytes)?;
-            }
-            store.record_closed(channel)?;
-        }
-    }
-    Ok(CloseReport {
-        channel: channel.to_string(),
-        outcome: "closed",
-        close_deadline: None,
-        final_amount: best.map(|b| m.ui(b.receipt.amount)),
-    })
-}
-
-/// Buyer: rates the channel's provider (1–5); it counts at close, weighted by what was paid.
-pub async fn rate<C: Chain>(
-    client: &Client<C>,
-    channel: &Pubkey,
-    rating: u8,
-) -> Result<ChannelReport, ClientError> {
-    let (k, _) = keys(client, channel).await?;
-    let ix = ix::rate_channel(client.payer().pubkey(), &k, rating);
-    client.send(&[ix], &[], compute::TOP_UP).await?;
-    show(client, channel).await
-}
-
-#[derive(Debug, Serialize)]
-pub struct FinalizeReport {
-    pub channel: String,
-    pub refunded_to_buyer: String,
-}
-
-/// Anyone, after the deadline: refunds the rest of the deposit and closes the channel.
-pub async fn finalize<C: Chain>(
-    client: &Client<C>,
-    channel: &Pubkey,
-) -> Result<FinalizeReport, ClientError> {
-    let (k, c) = keys(client, channel).await?;
-    let m = load_market(client, &c.market).await?;
-    if c.state != ChannelState::Closing {
-        return Err(ClientError::Invalid(format!(
-            "channel {channel} is open: the buyer must request a close first"
-        )));
-    }
-    let now = client.chain.clock().await?.unix_timestamp;
-    if now < c.close_deadline {
-        return Err(ClientError::Invalid(format!(
-            "the dispute window ends at {} ({} s from now): finalize after it",
-            c.close_deadline,
-            c.close_deadline - now
-        )));
-    }
-    client
-        .send(&[ix::finalize_close(&k)], &[], compute::FINALIZE)
-        .await?;
-    Ok(FinalizeReport {
-        channel: channel.to_string(),
-        refunded_to_buyer: m.ui(c.deposit - c.settled),
-    })
-}
-
-/// The channels of `owner`'s escrow in `market`.
-pub async fn list_for_buyer<C: Chain>(
-    client: &Client<C>,
-    market: &Pubkey,
-    owner: &Pubkey,
-) -> Result<Vec<ChannelRow>, ClientError> {
-    Ok(super::buyer::show(client, market, owner).await?.channels)
-}
-
-/// The channels a provider serves, as its receipt store knows them, with what is unsettled.
-#[derive(Debug, Serialize)]
-pub struct ServedRow {
-    pub channel: String,
-    pub best_amount: Option<u64>,
-    pub best_bytes: Option<u64>,
-    pub settled_amount: u64,
-    pub unsettled: u64,
-    pub close_deadline: Option<i64>,
-    pub closed: bool,
-}
-
-pub fn list_for_provider(store: &ReceiptStore) -> Vec<ServedRow> {
+pub fn served(store: &ReceiptStore) -> Vec<ServedRow> {
     store
         .channels()
         .into_iter()
@@ -321,96 +285,4 @@ pub fn list_for_provider(store: &ReceiptStore) -> Vec<ServedRow> {
             closed: c.closed,
         })
         .collect()
-}
-
-#[derive(clap::Subcommand)]
-pub enum Cmd {
-    /// Buyer: open a channel to a provider, with a fresh session key written to disk first.
-    Open {
-        #[arg(long)]
-        market: Pubkey,
-        /// The provider's authority (or Provider account).
-        #[arg(long)]
-        provider: Pubkey,
-        #[arg(long)]
-        amount: String,
-        /// Dispute window in seconds [default: the shortest both sides accept].
-        #[arg(long)]
-        window: Option<u32>,
-    },
-    /// Buyer: move free balance into an open channel's deposit.
-    TopUp {
-        #[arg(long)]
-        channel: Pubkey,
-        #[arg(long)]
-        amount: String,
-    },
-    /// Buyer: start the dispute window. Provider: settle the best stored receipt and close.
-    Close {
-        #[arg(long)]
-        channel: Pubkey,
-    },
-    /// Anyone, after the deadline: refund the rest to the buyer and close.
-    Finalize {
-        #[arg(long)]
-        channel: Pubkey,
-    },
-    /// A channel's terms and state (no signer needed).
-    Show {
-        #[arg(long)]
-        channel: Pubkey,
-    },
-    /// Buyer: rate the channel's provider, 1 to 5 (counted at close, weighted by what you paid).
-    Rate {
-        #[arg(long)]
-        channel: Pubkey,
-        #[arg(long)]
-        rating: u8,
-    },
-    /// A buyer's channels in a market (with --market; no signer needed with --owner), or the
-    /// channels in the provider's receipt store.
-    List {
-        #[arg(long)]
-        market: Option<Pubkey>,
-        #[arg(long, requires = "market")]
-        owner: Option<Pubkey>,
-    },
-}
-
-pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
-    match cmd {
-        Cmd::Open {
-            market,
-            provider,
-            amount,
-            window,
-        } => {
-            let client = ctx.client()?;
-            let sessions = ctx.sessions()?;
-            ctx.print(&open(&client, &sessions, market, provider, amount, *window).await?);
-        }
-        Cmd::TopUp { channel, amount } => {
-            ctx.print(&top_up(&ctx.client()?, channel, amount).await?)
-        }
-        Cmd::Close { channel } => {
-            let mut store = ctx.store()?;
-            ctx.print(&close(&ctx.client()?, Some(&mut store), channel).await?);
-        }
-        Cmd::Finalize { channel } => ctx.print(&finalize(&ctx.client()?, channel).await?),
-        Cmd::Show { channel } => ctx.print(&show(&ctx.reader(), channel).await?),
-        Cmd::Rate { channel, rating } => ctx.print(&rate(&ctx.client()?, channel, *rating).await?),
-        Cmd::List {
-            market: Some(market),
-            owner,
-        } => {
-            let client = ctx.reader();
-            let owner = match owner {
-                Some(o) => *o,
-                None => client.try_payer()?.pubkey(),
-            };
-            ctx.print(&list_for_buyer(&client, market, &owner).await?);
-        }
-        Cmd::List { market: None, .. } => ctx.print(&list_for_provider(&ctx.store()?)),
-    }
-    Ok(true)
 }

@@ -1,7 +1,7 @@
 //! `bwx localnet`: runs `bwx-localnet` (crate `bandwidth-localnet`), the Agave test validator
 //! in-process with the settlement program. A binary of its own so that `bwx` — and README
 //! command 1 — never build a validator.
-use crate::errors::ClientError;
+use bandwidth_client::ClientError;
 
 #[derive(clap::Args)]
 #[command(disable_help_flag = true)]

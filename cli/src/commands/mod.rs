@@ -1,9 +1,8 @@
-//! Every `bwx` command: one module per noun, each with its clap arguments and an `execute`
-//! that runs it against a [`Ctx`](crate::context::Ctx). The logic of each command is a
-//! function written once against [`Client`](crate::Client), so it runs unchanged on the
-//! embedded chain (tests, demo, bench) and over JSON-RPC.
+//! Every `bwx` command: one module per noun, each with its clap arguments, an `execute` that
+//! runs the SDK's operation ([`bandwidth_client::ops`]) against a [`Ctx`], and the report it
+//! prints. No workflow lives here: what a command does, the SDK does for any caller.
+#[cfg(feature = "embedded")]
 pub mod bench;
-pub mod bench_ingest;
 pub mod buyer;
 pub mod channel;
 pub mod demo;
@@ -12,7 +11,6 @@ pub mod fees;
 pub mod localnet;
 pub mod lookup;
 pub mod market;
-pub mod output;
 pub mod provider;
 pub mod receipt;
 pub mod rewards;
@@ -20,9 +18,8 @@ pub mod serve;
 pub mod settle;
 pub mod watch;
 
-pub use bandwidth_client::market::*;
-
-use crate::{context::Ctx, errors::ClientError};
+use crate::context::Ctx;
+use bandwidth_client::ClientError;
 use clap::Subcommand;
 
 /// What `bwx` does. Every command prints its report (`--output table|json`).
@@ -65,7 +62,15 @@ pub enum Command {
     /// Channels per settlement transaction and the cost of a channel over its life, against
     /// the closest peer: measured on the embedded chain. `bwx bench ingest`: a provider node's
     /// receipts per second and latency over loopback HTTP.
+    #[cfg(feature = "embedded")]
     Bench(bench::Args),
+    /// Needs the embedded chain, which this bwx was built without.
+    #[cfg(not(feature = "embedded"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
     /// The whole market on the embedded in-process chain (no validator needed); with -u, on
     /// that cluster over JSON-RPC (e.g. bwx localnet), paid for by the -k signer.
     Demo(demo::Args),
@@ -74,6 +79,22 @@ pub enum Command {
     /// A local Agave validator with the settlement program, SPL Token, Token-2022, the ATA
     /// program and a faucet (JSON-RPC on 127.0.0.1:8899); runs the bwx-localnet binary.
     Localnet(localnet::Args),
+}
+
+impl Command {
+    /// Whether the command talks to a cluster or signs (and so reads the Solana CLI config):
+    /// not `bwx demo` without -u, `bwx bench` or `bwx localnet`, which run their own chain.
+    pub fn uses_cluster(&self, url_given: bool) -> bool {
+        match self {
+            Command::Demo(_) => url_given,
+            #[cfg(feature = "embedded")]
+            Command::Bench(_) => false,
+            #[cfg(not(feature = "embedded"))]
+            Command::Bench { .. } => false,
+            Command::Localnet(_) => false,
+            _ => true,
+        }
+    }
 }
 
 /// Runs `command`; `Ok(false)` when it ran but a check or a settlement failed.
@@ -90,7 +111,10 @@ pub async fn execute(command: &Command, ctx: &Ctx) -> Result<bool, ClientError> 
         Command::Earnings(cmd) => earnings::execute(cmd, ctx).await,
         Command::Fees(cmd) => fees::execute(cmd, ctx).await,
         Command::Rewards(cmd) => rewards::execute(cmd, ctx).await,
+        #[cfg(feature = "embedded")]
         Command::Bench(args) => bench::execute(args, ctx).await,
+        #[cfg(not(feature = "embedded"))]
+        Command::Bench { .. } => Err(without_embedded_chain("bwx bench")),
         Command::Demo(args) => demo::execute(args, ctx).await,
         Command::Config => {
             ctx.print(&ctx.describe());
@@ -98,4 +122,14 @@ pub async fn execute(command: &Command, ctx: &Ctx) -> Result<bool, ClientError> 
         }
         Command::Localnet(args) => localnet::execute(args),
     }
+}
+
+/// What a command that needs the embedded chain says in a `bwx` built without it.
+#[cfg(not(feature = "embedded"))]
+pub(crate) fn without_embedded_chain(what: &str) -> ClientError {
+    ClientError::Invalid(format!(
+        "{what} runs on the embedded chain, and this bwx was built without it \
+         (--no-default-features): pass -u <cluster> where the command takes one, or install \
+         bwx with its default features (cargo install --path cli)"
+    ))
 }

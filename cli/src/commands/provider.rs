@@ -1,248 +1,16 @@
-//! `bwx provider register | update | show`.
-use super::{compute, ensure_token_account, load_market, market::percent, MarketInfo};
-use crate::{context::Ctx, errors::ClientError, ix, pda, reputation, tokens, Chain, Client};
+//! `bwx provider register | update | show | stake | unstake | withdraw-stake | rank | serve`.
+use crate::{context::Ctx, output::percent};
 use anchor_lang::prelude::Pubkey;
+use bandwidth_client::{
+    market::MarketInfo,
+    ops::{views, Provider},
+    reputation, Chain, Client, ClientError,
+};
 use bandwidth_settlement::{
     instructions::{RegisterProviderArgs, UpdateProviderArgs},
-    state::{Provider, ProviderMarket},
+    state::ProviderMarket,
 };
 use serde::Serialize;
-
-#[derive(Debug, Serialize)]
-pub struct ProviderReport {
-    pub provider: String,
-    pub authority: String,
-    pub payout: String,
-    pub active: bool,
-    pub min_dispute_window_secs: u32,
-    pub watcher_bounty: String,
-    pub endpoint: String,
-    pub region: String,
-    pub markets: Vec<ProviderMarketReport>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProviderMarketReport {
-    pub market: String,
-    pub price_per_gib: String,
-    pub earnings: String,
-    pub fees_accrued: String,
-    pub settled: String,
-    pub bytes_settled: u64,
-    pub channels_opened: u64,
-    pub channels_active: u64,
-    pub closed_by_provider: u64,
-    pub force_closed: u64,
-    pub forced_closes_answered: u64,
-    pub forced_closes_missed: u64,
-    pub rating: String,
-    pub ratings: u64,
-    pub stake: String,
-    pub unbonding: String,
-    pub unbonding_at: Option<i64>,
-    pub score: String,
-}
-
-impl ProviderMarketReport {
-    fn new(market: &Pubkey, m: &MarketInfo, pm: &ProviderMarket) -> ProviderMarketReport {
-        let s = reputation::score(pm, m.decimals);
-        ProviderMarketReport {
-            market: market.to_string(),
-            price_per_gib: m.ui(pm.price_per_gib),
-            earnings: m.ui(pm.earnings),
-            fees_accrued: m.ui(pm.fees_accrued),
-            settled: m.ui(pm.amount_settled),
-            bytes_settled: pm.bytes_settled,
-            channels_opened: pm.channels_opened,
-            channels_active: pm.channels_active,
-            closed_by_provider: pm.channels_closed_by_provider,
-            force_closed: pm.channels_force_closed,
-            forced_closes_answered: pm.forced_closes_answered,
-            forced_closes_missed: pm.forced_closes_missed,
-            rating: format!("{:.2}", s.rating),
-            ratings: pm.ratings,
-            stake: m.ui(pm.stake),
-            unbonding: m.ui(pm.unbonding),
-            unbonding_at: (pm.unbonding > 0).then_some(pm.unbonding_at),
-            score: format!("{:.1}", s.score),
-        }
-    }
-}
-
-/// Shows a provider (by its authority) and its accounts in the given markets.
-pub async fn show<C: Chain>(
-    client: &Client<C>,
-    authority: &Pubkey,
-    markets: &[Pubkey],
-) -> Result<ProviderReport, ClientError> {
-    let address = pda::provider(authority);
-    let p: Provider = client.require(&address, "provider").await?;
-    let mut rows = vec![];
-    for market in markets {
-        let m = load_market(client, market).await?;
-        let Some(pm) = client
-            .get::<ProviderMarket>(&pda::provider_market(market, &address))
-            .await?
-        else {
-            continue;
-        };
-        rows.push(ProviderMarketReport::new(market, &m, &pm));
-    }
-    Ok(ProviderReport {
-        provider: address.to_string(),
-        authority: p.authority.to_string(),
-        payout: p.payout.to_string(),
-        active: p.active,
-        min_dispute_window_secs: p.min_dispute_window_secs,
-        watcher_bounty: percent(p.bounty_bps),
-        endpoint: p.endpoint,
-        region: p.region,
-        markets: rows,
-    })
-}
-
-/// Registers the payer as a provider (if not yet) and joins `market` at `price_per_gib`.
-pub async fn register<C: Chain>(
-    client: &Client<C>,
-    market: &Pubkey,
-    args: RegisterProviderArgs,
-    price_per_gib: &str,
-) -> Result<ProviderReport, ClientError> {
-    let authority = client.payer().pubkey();
-    let m = load_market(client, market).await?;
-    let price = m.parse(price_per_gib)?;
-    let mut ixs = vec![];
-    if client
-        .chain
-        .account(&pda::provider(&authority))
-        .await?
-        .is_none()
-    {
-        ixs.push(ix::register_provider(authority, args));
-    }
-    ixs.push(ix::join_market(authority, *market, price));
-    client.send(&ixs, &[], compute::PROVIDER * 2).await?;
-    show(client, &authority, &[*market]).await
-}
-
-/// Changes the payer's provider terms, and its price in `market` when given.
-pub async fn update<C: Chain>(
-    client: &Client<C>,
-    args: UpdateProviderArgs,
-    price: Option<(Pubkey, String)>,
-) -> Result<ProviderReport, ClientError> {
-    let authority = client.payer().pubkey();
-    let mut ixs = vec![ix::update_provider(authority, args)];
-    let mut markets = vec![];
-    if let Some((market, price)) = price {
-        let m = load_market(client, &market).await?;
-        ixs.push(ix::set_price(authority, market, m.parse(&price)?));
-        markets.push(market);
-    }
-    client.send(&ixs, &[], compute::PROVIDER * 2).await?;
-    show(client, &authority, &markets).await
-}
-
-/// Provider: bonds `amount` (in the mint's units) from its associated token account.
-pub async fn stake<C: Chain>(
-    client: &Client<C>,
-    market: &Pubkey,
-    amount: &str,
-) -> Result<ProviderReport, ClientError> {
-    let m = load_market(client, market).await?;
-    let me = client.payer().pubkey();
-    let source = tokens::associated_address(&me, &m.keys.mint, &m.keys.token_program);
-    let ix = ix::stake(me, &m.keys, source, m.parse(amount)?);
-    client.send(&[ix], &[], compute::DEPOSIT).await?;
-    show(client, &me, &[*market]).await
-}
-
-/// Provider: starts unbonding `amount` of its stake.
-pub async fn unstake<C: Chain>(
-    client: &Client<C>,
-    market: &Pubkey,
-    amount: &str,
-) -> Result<ProviderReport, ClientError> {
-    let m = load_market(client, market).await?;
-    let me = client.payer().pubkey();
-    let ix = ix::unstake(me, *market, m.parse(amount)?);
-    client.send(&[ix], &[], compute::ADMIN).await?;
-    show(client, &me, &[*market]).await
-}
-
-/// Provider: withdraws unbonded stake to its payout wallet once the delay has passed.
-pub async fn withdraw_stake<C: Chain>(
-    client: &Client<C>,
-    market: &Pubkey,
-) -> Result<ProviderReport, ClientError> {
-    let m = load_market(client, market).await?;
-    let me = client.payer().pubkey();
-    let p: Provider = client.require(&pda::provider(&me), "provider").await?;
-    let destination = ensure_token_account(client, &m, &p.payout).await?;
-    let ix = ix::withdraw_stake(me, &m.keys, destination);
-    client.send(&[ix], &[], compute::WITHDRAW).await?;
-    show(client, &me, &[*market]).await
-}
-
-#[derive(Debug, Serialize)]
-pub struct RankRow {
-    pub rank: usize,
-    pub provider: String,
-    pub endpoint: String,
-    pub region: String,
-    pub price_per_gib: String,
-    pub score: String,
-    pub reliability: String,
-    pub rating: String,
-    pub settled: String,
-    pub stake: String,
-    pub forced_closes: String,
-}
-
-/// Providers of a market, best score first (see `reputation`).
-pub async fn rank<C: Chain>(
-    client: &Client<C>,
-    market: &Pubkey,
-) -> Result<Vec<RankRow>, ClientError> {
-    let m = load_market(client, market).await?;
-    // Two requests, whatever the number of providers: their market accounts, then their
-    // Provider accounts.
-    let pms: Vec<ProviderMarket> = client
-        .accounts_of::<ProviderMarket>(super::fees::PROVIDER_MARKET_MARKET_OFFSET, market)
-        .await?
-        .into_iter()
-        .map(|(_, pm)| pm)
-        .collect();
-    let keys: Vec<Pubkey> = pms.iter().map(|pm| pm.provider).collect();
-    let providers = client.get_many::<Provider>(&keys).await?;
-    let mut rows = vec![];
-    for (pm, p) in pms.into_iter().zip(providers) {
-        let Some(p) = p else { continue };
-        let s = reputation::score(&pm, m.decimals);
-        rows.push((s.score, p, pm, s));
-    }
-    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, p, pm, s))| RankRow {
-            rank: i + 1,
-            provider: p.authority.to_string(),
-            endpoint: p.endpoint,
-            region: p.region,
-            price_per_gib: m.ui(pm.price_per_gib),
-            score: format!("{:.1}", s.score),
-            reliability: format!("{:.2}", s.reliability),
-            rating: format!("{:.2}", s.rating),
-            settled: m.ui(pm.amount_settled),
-            stake: m.ui(pm.stake + pm.unbonding),
-            forced_closes: format!(
-                "{} answered, {} missed",
-                pm.forced_closes_answered, pm.forced_closes_missed
-            ),
-        })
-        .collect())
-}
 
 #[derive(clap::Subcommand)]
 pub enum Cmd {
@@ -323,6 +91,56 @@ pub enum Cmd {
     Serve(Box<super::serve::Args>),
 }
 
+#[derive(Debug, Serialize)]
+pub struct ProviderReport {
+    pub provider: String,
+    pub authority: String,
+    pub payout: String,
+    pub active: bool,
+    pub min_dispute_window_secs: u32,
+    pub watcher_bounty: String,
+    pub endpoint: String,
+    pub region: String,
+    pub markets: Vec<ProviderMarketReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProviderMarketReport {
+    pub market: String,
+    pub price_per_gib: String,
+    pub earnings: String,
+    pub fees_accrued: String,
+    pub settled: String,
+    pub bytes_settled: u64,
+    pub channels_opened: u64,
+    pub channels_active: u64,
+    pub closed_by_provider: u64,
+    pub force_closed: u64,
+    pub forced_closes_answered: u64,
+    pub forced_closes_missed: u64,
+    pub rating: String,
+    pub ratings: u64,
+    pub stake: String,
+    pub unbonding: String,
+    pub unbonding_at: Option<i64>,
+    pub score: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RankRow {
+    pub rank: usize,
+    pub provider: String,
+    pub endpoint: String,
+    pub region: String,
+    pub price_per_gib: String,
+    pub score: String,
+    pub reliability: String,
+    pub rating: String,
+    pub settled: String,
+    pub stake: String,
+    pub forced_closes: String,
+}
+
 pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
     match cmd {
         Cmd::Register {
@@ -335,14 +153,18 @@ pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
             region,
         } => {
             let client = ctx.client()?;
+            let provider = Provider::new(&client, market).await?;
             let args = RegisterProviderArgs {
-                payout: payout.unwrap_or(client.payer().pubkey()),
+                payout: payout.unwrap_or(provider.authority()?),
                 min_dispute_window_secs: *min_window,
                 bounty_bps: *bounty_bps,
                 endpoint: endpoint.clone(),
                 region: region.clone(),
             };
-            ctx.print(&register(&client, market, args, price).await?);
+            provider
+                .register(args, provider.market().parse(price)?)
+                .await?;
+            ctx.print(&report(&client, &provider.authority()?, &[*market]).await?);
         }
         Cmd::Update {
             payout,
@@ -362,8 +184,7 @@ pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
                 region: region.clone(),
                 active: *active,
             };
-            let price = market.zip(price.clone());
-            ctx.print(&update(&ctx.client()?, args, price).await?);
+            ctx.print(&update(ctx, args, market.as_ref().zip(price.as_deref())).await?);
         }
         Cmd::Show { authority, market } => {
             let client = ctx.reader();
@@ -371,15 +192,123 @@ pub async fn execute(cmd: &Cmd, ctx: &Ctx) -> Result<bool, ClientError> {
                 Some(a) => *a,
                 None => client.try_payer()?.pubkey(),
             };
-            ctx.print(&show(&client, &authority, market).await?);
+            ctx.print(&report(&client, &authority, market).await?);
         }
-        Cmd::Stake { market, amount } => ctx.print(&stake(&ctx.client()?, market, amount).await?),
-        Cmd::Unstake { market, amount } => {
-            ctx.print(&unstake(&ctx.client()?, market, amount).await?)
+        Cmd::Stake { market, amount } | Cmd::Unstake { market, amount } => {
+            let client = ctx.client()?;
+            let provider = Provider::new(&client, market).await?;
+            let amount = provider.market().parse(amount)?;
+            match cmd {
+                Cmd::Stake { .. } => provider.stake(amount).await?,
+                _ => provider.unstake(amount).await?,
+            };
+            ctx.print(&report(&client, &provider.authority()?, &[*market]).await?);
         }
-        Cmd::WithdrawStake { market } => ctx.print(&withdraw_stake(&ctx.client()?, market).await?),
+        Cmd::WithdrawStake { market } => {
+            let client = ctx.client()?;
+            let provider = Provider::new(&client, market).await?;
+            provider.withdraw_stake().await?;
+            ctx.print(&report(&client, &provider.authority()?, &[*market]).await?);
+        }
         Cmd::Rank { market } => ctx.print(&rank(&ctx.reader(), market).await?),
         Cmd::Serve(args) => return super::serve::execute(args, ctx).await,
     }
     Ok(true)
+}
+
+/// The provider's terms change everywhere; its price in one market when given.
+async fn update(
+    ctx: &Ctx,
+    args: UpdateProviderArgs,
+    price: Option<(&Pubkey, &str)>,
+) -> Result<ProviderReport, ClientError> {
+    let client = ctx.client()?;
+    let me = client.payer().pubkey();
+    let Some((market, price)) = price else {
+        bandwidth_client::ops::provider::update_terms(&client, args).await?;
+        return report(&client, &me, &[]).await;
+    };
+    let provider = Provider::new(&client, market).await?;
+    provider
+        .update(args, Some(provider.market().parse(price)?))
+        .await?;
+    report(&client, &me, &[*market]).await
+}
+
+pub async fn report<C: Chain>(
+    client: &Client<C>,
+    authority: &Pubkey,
+    markets: &[Pubkey],
+) -> Result<ProviderReport, ClientError> {
+    let v = views::provider(client, authority, markets).await?;
+    let p = &v.account;
+    Ok(ProviderReport {
+        provider: v.address.to_string(),
+        authority: p.authority.to_string(),
+        payout: p.payout.to_string(),
+        active: p.active,
+        min_dispute_window_secs: p.min_dispute_window_secs,
+        watcher_bounty: percent(p.bounty_bps),
+        endpoint: p.endpoint.clone(),
+        region: p.region.clone(),
+        markets: v
+            .markets
+            .iter()
+            .map(|(m, pm)| market_report(m, pm))
+            .collect(),
+    })
+}
+
+fn market_report(m: &MarketInfo, pm: &ProviderMarket) -> ProviderMarketReport {
+    let s = reputation::score(pm, m.decimals);
+    ProviderMarketReport {
+        market: m.address.to_string(),
+        price_per_gib: m.ui(pm.price_per_gib),
+        earnings: m.ui(pm.earnings),
+        fees_accrued: m.ui(pm.fees_accrued),
+        settled: m.ui(pm.amount_settled),
+        bytes_settled: pm.bytes_settled,
+        channels_opened: pm.channels_opened,
+        channels_active: pm.channels_active,
+        closed_by_provider: pm.channels_closed_by_provider,
+        force_closed: pm.channels_force_closed,
+        forced_closes_answered: pm.forced_closes_answered,
+        forced_closes_missed: pm.forced_closes_missed,
+        rating: format!("{:.2}", s.rating),
+        ratings: pm.ratings,
+        stake: m.ui(pm.stake),
+        unbonding: m.ui(pm.unbonding),
+        unbonding_at: (pm.unbonding > 0).then_some(pm.unbonding_at),
+        score: format!("{:.1}", s.score),
+    }
+}
+
+pub async fn rank<C: Chain>(
+    client: &Client<C>,
+    market: &Pubkey,
+) -> Result<Vec<RankRow>, ClientError> {
+    let (m, ranked) = views::ranking(client, market).await?;
+    Ok(ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (p, pm, s) = (r.provider, r.market_account, r.score);
+            RankRow {
+                rank: i + 1,
+                provider: p.authority.to_string(),
+                endpoint: p.endpoint,
+                region: p.region,
+                price_per_gib: m.ui(pm.price_per_gib),
+                score: format!("{:.1}", s.score),
+                reliability: format!("{:.2}", s.reliability),
+                rating: format!("{:.2}", s.rating),
+                settled: m.ui(pm.amount_settled),
+                stake: m.ui(pm.stake + pm.unbonding),
+                forced_closes: format!(
+                    "{} answered, {} missed",
+                    pm.forced_closes_answered, pm.forced_closes_missed
+                ),
+            }
+        })
+        .collect())
 }

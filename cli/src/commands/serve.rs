@@ -1,13 +1,12 @@
-//! `bwx provider serve`: the provider's node (see [`crate::node`]), until SIGTERM or SIGINT.
-use super::load_market;
-use crate::{
-    context::Ctx,
-    errors::ClientError,
-    node::{policy::PolicyConfig, Limits, Node, NodeConfig},
-    Chain,
-};
+//! `bwx provider serve`: the provider's node ([`bandwidth_node`]), until SIGTERM or SIGINT:
+//! its settings from the flags over a YAML file, amounts read in the market's units.
+use crate::context::Ctx;
 use anchor_lang::prelude::Pubkey;
-use bandwidth_client::watcher::WatchPolicy;
+use bandwidth_client::{
+    market::load_market, receipts::store::ReceiptStore, watcher::WatchPolicy, Chain, Client,
+    ClientError,
+};
+use bandwidth_node::{Limits, Node, NodeConfig, PolicyConfig};
 use serde::Deserialize;
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -144,14 +143,17 @@ fn never(text: &str) -> bool {
 
 /// The node's configuration from the merged options, amounts read in the market's units.
 pub async fn node_config<C: Chain>(
-    client: &crate::Client<C>,
+    client: &Client<C>,
     a: &Args,
 ) -> Result<NodeConfig, ClientError> {
     let market = a.market.ok_or_else(|| {
         ClientError::Invalid("which market? pass --market (or market: in --node-config)".into())
     })?;
     let m = load_market(client, &market).await?;
-    let defaults = NodeConfig::new(market);
+    let defaults = NodeConfig {
+        program_id: client.program_id,
+        ..NodeConfig::new(market)
+    };
     let withdraw_above = match a.withdraw_above.as_deref() {
         Some(t) if never(t) => None,
         Some(t) => Some(m.parse(t)?),
@@ -168,6 +170,7 @@ pub async fn node_config<C: Chain>(
     };
     Ok(NodeConfig {
         market,
+        program_id: defaults.program_id,
         limits: Limits {
             max_body_bytes: a.max_body_bytes.unwrap_or(defaults.limits.max_body_bytes),
             max_receipts_per_request: a
@@ -202,38 +205,42 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
             "which market? pass --market (or market: in --node-config)".into(),
         ));
     }
-    let filter = a.log.clone().unwrap_or_else(|| "info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&filter).map_err(|e| {
-                ClientError::Invalid(format!("--log {filter:?} is not a log filter: {e}"))
-            })?,
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    let stop = super::watch::shutdown_signal();
+    init_logs(a.log.as_deref().unwrap_or("info"))?;
+    let stop = bandwidth_node::shutdown_signal();
     // The signer is loaded once (a prompt:// signer asks once).
     let signer: bandwidth_client::client::SharedSigner = Arc::new(ctx.signer()?);
-    let client = crate::Client::with_signer(ctx.chain(), Some(signer.clone()));
+    let client = ctx.reader();
     let mut config = node_config(&client, &a).await?;
     config.priority_fee = ctx.priority_fee;
-    let listen = a.listen.clone().unwrap_or_else(|| "127.0.0.1:8900".into());
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .map_err(|e| ClientError::Invalid(format!("cannot listen on {listen}: {e}")))?;
     let store = match &a.store {
-        Some(path) => crate::receipts::store::ReceiptStore::open(path)?,
+        Some(path) => ReceiptStore::open(path)?,
         None => ctx.store()?,
     };
     // A service writes logs, not a terminal spinner.
     let mut rpc = ctx.chain();
     rpc.spinner = false;
-    let chain: Arc<dyn Chain> = Arc::new(rpc);
-    let node = Node::start(chain, signer, store, listener, config).await?;
+    let node = Node::builder(config.market)
+        .config(config)
+        .chain(Arc::new(rpc))
+        .shared_signer(signer)
+        .store(store)
+        .listen(a.listen.as_deref().unwrap_or("127.0.0.1:8900"))
+        .start()
+        .await?;
     eprintln!("bwx provider serve: listening on {}", node.url());
     stop.await;
     tracing::info!("signal received: stopping");
     let (_, report) = node.shutdown().await?;
     ctx.print(&report);
     Ok(true)
+}
+
+fn init_logs(filter: &str) -> Result<(), ClientError> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .map_err(|e| ClientError::Invalid(format!("--log {filter:?} is not a log filter: {e}")))?;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    Ok(())
 }

@@ -1,8 +1,7 @@
-//! `bwx settle`: the SDK's settlement of a receipt store ([`bandwidth_client::settlement`]).
-pub use bandwidth_client::settlement::*;
-
-use crate::{context::Ctx, errors::ClientError, lookup};
+//! `bwx settle`: the provider settles its receipt store ([`bandwidth_client::settlement`]).
+use crate::{context::Ctx, output::SettleLine};
 use anchor_lang::prelude::Pubkey;
+use bandwidth_client::{lookup, settlement, ClientError};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -14,7 +13,7 @@ pub struct Args {
     pub lookup_table: Option<Pubkey>,
 }
 
-/// Settles and prints one row per channel; `Ok(false)` when a settlement was refused or failed.
+/// One row per channel; `Ok(false)` when a settlement was refused or failed.
 pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
     let client = ctx.client()?;
     let mut store = ctx.store()?;
@@ -22,7 +21,7 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
         Some(t) => vec![lookup::fetch_active(&client.chain, t).await?],
         None => vec![],
     };
-    let rows = settle(&client, &mut store, args.channel, &tables).await?;
-    ctx.print(&rows);
+    let rows = settlement::settle(&client, &mut store, args.channel, &tables).await?;
+    ctx.print(&SettleLine::all(&client, &rows).await?);
     Ok(!rows.iter().any(|r| r.is_failure()))
 }

@@ -1,16 +1,18 @@
-//! `bwx watch`: the SDK's [`Watcher`](crate::watcher::Watcher), run until a signal.
-use super::load_market;
-use crate::{
-    context::Ctx,
-    errors::ClientError,
-    lookup,
-    watcher::{Round, WatchPolicy, Watcher},
-};
+//! `bwx watch`: the SDK's [`Watcher`](bandwidth_client::watcher::Watcher), run until a signal.
+use crate::{context::Ctx, output::SettleLine};
 use anchor_lang::prelude::Pubkey;
+use bandwidth_client::{
+    lookup,
+    market::load_market,
+    settlement::{Outcome, SettleRow},
+    watcher::{Round, WatchPolicy, Watcher},
+    Client, ClientError, RpcChain,
+};
+use solana_message::AddressLookupTableAccount;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The market whose decimals --min-unsettled is read in.
+    /// The market whose decimals --min-unsettled is read in (and rows are shown in).
     #[arg(long)]
     pub market: Pubkey,
     /// Seconds between polls.
@@ -35,11 +37,12 @@ pub struct Args {
     pub once: bool,
 }
 
-/// What the watcher needs before its first round: the market's decimals, the lookup table.
+/// What the watcher needs before its first round: the policy in the market's decimals, the
+/// lookup table.
 async fn prepare(
-    client: &crate::Client<crate::RpcChain>,
+    client: &Client<RpcChain>,
     args: &Args,
-) -> Result<(WatchPolicy, Vec<solana_message::AddressLookupTableAccount>), ClientError> {
+) -> Result<(WatchPolicy, Vec<AddressLookupTableAccount>, u8), ClientError> {
     let m = load_market(client, &args.market).await?;
     let policy = WatchPolicy {
         margin_secs: args.margin,
@@ -51,17 +54,17 @@ async fn prepare(
         Some(t) => vec![lookup::fetch_active(&client.chain, t).await?],
         None => vec![],
     };
-    Ok((policy, tables))
+    Ok((policy, tables, m.decimals))
 }
 
 pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
     let client = ctx.client()?;
     // The signal handlers exist from here on: a SIGTERM during start-up or the first round
     // is not lost.
-    let stop = shutdown_signal();
+    let stop = bandwidth_node::shutdown_signal();
     tokio::pin!(stop);
     // A cluster that is down when the watcher starts is waited for, not a reason to exit.
-    let (policy, tables) = loop {
+    let (policy, tables, decimals) = loop {
         match prepare(&client, args).await {
             Ok(ready) => break ready,
             Err(e) if e.is_transient() && !args.once => {
@@ -82,57 +85,39 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
         tables,
         bounty_to: args.bounty_to,
     };
+    let lines = |rows: &[SettleRow]| {
+        rows.iter()
+            .map(|r| SettleLine::new(r, Some(decimals)))
+            .collect::<Vec<_>>()
+    };
     if args.once {
         let rows = watcher.poll().await?;
-        ctx.print(&rows);
+        ctx.print(&lines(&rows));
         return Ok(!rows.iter().any(|r| r.is_failure()));
     }
     // Runs until SIGINT or SIGTERM: every error is reported and retried in the next round.
     let mut round = 0u64;
+    let interval = std::time::Duration::from_secs(args.interval);
     watcher
-        .run(std::time::Duration::from_secs(args.interval), stop, |r| {
+        .run(interval, stop, |r| {
             round += 1;
             match r {
                 Round::Polled(rows) => {
                     let failed = rows.iter().filter(|r| r.is_failure()).count();
-                    let settled = rows.iter().filter(|r| r.outcome == "settled").count();
-                    eprintln!(
-                        "round {round}: {settled} settled, {failed} failed, {} other",
-                        rows.len() - settled - failed
-                    );
+                    let settled = rows
+                        .iter()
+                        .filter(|r| r.outcome == Outcome::Settled)
+                        .count();
+                    let other = rows.len() - settled - failed;
+                    eprintln!("round {round}: {settled} settled, {failed} failed, {other} other");
                     if !rows.is_empty() {
-                        ctx.print(&rows);
+                        ctx.print(&lines(&rows));
                     }
                 }
-                Round::Failed(e) => {
-                    eprintln!("round {round}: cluster unavailable, retrying: {e}")
-                }
+                Round::Failed(e) => eprintln!("round {round}: cluster unavailable, retrying: {e}"),
             }
         })
         .await;
     eprintln!("bwx watch: stopped by signal after {round} rounds");
     Ok(true)
-}
-
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM. The handlers are installed when this is
-/// called, not when the future is first polled.
-pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).expect("install a SIGTERM handler");
-        let mut int = signal(SignalKind::interrupt()).expect("install a SIGINT handler");
-        async move {
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }
