@@ -217,15 +217,36 @@ mod tests {
         m.committed(7, 0.3);
         let page = m.render(42, 2);
         assert_eq!(value(&page, "bwx_receipts_accepted_total"), 3.0);
-        assert_eq!(value(&page, "bwx_receipts_refused_total{reason=\"bad_signature\"}"), 1.0);
-        assert_eq!(value(&page, "bwx_receipts_refused_total{reason=\"not_above_best\"}"), 0.0);
+        assert_eq!(
+            value(
+                &page,
+                "bwx_receipts_refused_total{reason=\"bad_signature\"}"
+            ),
+            1.0
+        );
+        assert_eq!(
+            value(
+                &page,
+                "bwx_receipts_refused_total{reason=\"not_above_best\"}"
+            ),
+            0.0
+        );
         assert_eq!(value(&page, "bwx_store_committed_receipts_total"), 12.0);
         assert_eq!(value(&page, "bwx_store_commit_seconds_count"), 2.0);
-        assert_eq!(value(&page, "bwx_store_commit_seconds_bucket{le=\"0.0025\"}"), 1.0);
-        assert_eq!(value(&page, "bwx_store_commit_seconds_bucket{le=\"+Inf\"}"), 2.0);
+        assert_eq!(
+            value(&page, "bwx_store_commit_seconds_bucket{le=\"0.0025\"}"),
+            1.0
+        );
+        assert_eq!(
+            value(&page, "bwx_store_commit_seconds_bucket{le=\"+Inf\"}"),
+            2.0
+        );
         assert_eq!(value(&page, "bwx_unsettled_base_units"), 42.0);
         assert_eq!(value(&page, "bwx_channels"), 2.0);
-        assert!(page.contains("# TYPE bwx_receipts_accepted_total counter"), "{page}");
+        assert!(
+            page.contains("# TYPE bwx_receipts_accepted_total counter"),
+            "{page}"
+        );
         assert_eq!((m.refused_total(), m.commits.get()), (1, 2));
     }
 }
