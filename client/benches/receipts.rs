@@ -39,10 +39,28 @@ fn main() {
         "{:<58} {:>7} {:>13} {:>14}",
         "operation", "count", "time", "throughput"
     );
+    let receipts = sign_and_verify(&signer, &channel, n);
+    let terms = ChannelTerms {
+        channel,
+        market: Pubkey::new_unique(),
+        signer: signer.pubkey(),
+        deposit: u64::MAX,
+    };
+    store_batches(&receipts, terms, n);
+    group_committer(terms, n);
+    println!(
+        "\n{} cores available",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+}
 
+/// Signing, and every verifier on the same receipts.
+fn sign_and_verify(signer: &Keypair, channel: &Pubkey, n: u64) -> Vec<SignedReceipt> {
     let t = Instant::now();
     let receipts: Vec<SignedReceipt> = (1..=n)
-        .map(|i| sign_receipt(&signer, &channel, i, i << 20))
+        .map(|i| sign_receipt(signer, channel, i, i << 20))
         .collect();
     row("sign (buyer meter, Ed25519)", n, t.elapsed());
 
@@ -80,13 +98,11 @@ fn main() {
             t.elapsed(),
         );
     }
+    receipts
+}
 
-    let terms = ChannelTerms {
-        channel,
-        market: Pubkey::new_unique(),
-        signer: signer.pubkey(),
-        deposit: u64::MAX,
-    };
+/// The store, one durable commit per batch of 1 to 4,096 receipts.
+fn store_batches(receipts: &[SignedReceipt], terms: ChannelTerms, n: u64) {
     for batch in [1usize, 16, 256, 4096] {
         let dir = tempfile::tempdir().unwrap();
         let mut store = ReceiptStore::open(dir.path().join("r.sqlite")).unwrap();
@@ -103,8 +119,10 @@ fn main() {
             t.elapsed(),
         );
     }
+}
 
-    // Many connections at once: one thread per channel, each waiting for durability.
+/// Many connections at once: one thread per channel, each waiting for durability.
+fn group_committer(terms: ChannelTerms, n: u64) {
     let threads = 8;
     let dir = tempfile::tempdir().unwrap();
     let mut store = ReceiptStore::open(dir.path().join("r.sqlite")).unwrap();
@@ -144,10 +162,4 @@ fn main() {
         t.elapsed(),
     );
     committer.stop();
-    println!(
-        "\n{} cores available",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    );
 }
