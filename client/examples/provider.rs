@@ -28,43 +28,30 @@ async fn main() -> Result<(), ClientError> {
     let provider = Provider::new(&client, &market).await?;
     let Some(receipt) = args.next() else {
         // Register (once) and join the market at 1 token per GiB.
-        let args = RegisterProviderArgs {
+        let terms = RegisterProviderArgs {
             payout: provider.authority()?,
             min_dispute_window_secs: 3_600,
             bounty_bps: 500,
             endpoint: String::new(),
             region: "example".into(),
         };
-        let landed = provider
-            .register(args, provider.market().parse("1")?)
-            .await?;
-        println!(
-            "provider {} joined {market}: {}",
-            provider.address()?,
-            landed.signature
-        );
+        let joined = provider.register(terms, provider.market().parse("1")?);
+        let (address, landed) = (provider.address()?, joined.await?);
+        println!("provider {address} joined: {}", landed.signature);
         return Ok(());
     };
-    // A receipt from a buyer (hex of message ‖ signature): checked against its channel, kept,
-    // then the channel closed with it as the final receipt.
+    // A buyer's receipt (hex of message ‖ signature): checked against its channel, kept, then
+    // the channel closed with it as the final receipt, and the earnings withdrawn.
     let bytes = hex::decode(receipt.trim()).map_err(|e| ClientError::Invalid(e.to_string()))?;
     let receipt = SignedReceipt::decode(&bytes).map_err(|e| ClientError::Invalid(e.to_string()))?;
     let mut store = ReceiptStore::in_memory()?;
     let check = check_receipt(&client, &receipt, Some(&mut store)).await?;
-    println!(
-        "receipt for {} valid: {}",
-        receipt.receipt.channel, check.valid
-    );
-    let closed = provider
-        .close(Some(&mut store), &receipt.receipt.channel)
-        .await?;
-    let paid = closed.final_amount.map(|a| provider.market().ui(a));
-    println!("channel closed, final receipt settled: {paid:?}");
+    println!("receipt valid: {}", check.valid);
+    let channel = receipt.receipt.channel;
+    let closed = provider.close(Some(&mut store), &channel).await?;
+    println!("{channel} closed, paid {:?}", closed.final_amount);
     let moved = provider.withdraw_earnings(None, None).await?;
-    println!(
-        "earnings withdrawn: {} to {}",
-        provider.market().ui(moved.amount),
-        moved.to
-    );
+    let amount = provider.market().ui(moved.amount);
+    println!("withdrawn: {amount} to {}", moved.to);
     Ok(())
 }

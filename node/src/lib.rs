@@ -11,7 +11,7 @@
 //!     .chain(chain)
 //!     .signer(key)
 //!     .store(ReceiptStore::open("receipts.sqlite")?)
-//!     .listen("127.0.0.1:8900")
+//!     .listen("127.0.0.1:8910")
 //!     .start()
 //!     .await?;
 //! // ... until a signal:
@@ -132,7 +132,7 @@ impl NodeBuilder {
         self
     }
 
-    /// Serve on `addr` ("127.0.0.1:8900"), bound at start.
+    /// Serve on `addr` ("127.0.0.1:8910"), bound at start.
     pub fn listen(mut self, addr: &str) -> Self {
         self.listen = Some(addr.to_string());
         self

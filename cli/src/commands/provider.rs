@@ -24,33 +24,43 @@ pub enum Cmd {
         /// Wallet earnings are paid to [default: the signer].
         #[arg(long)]
         payout: Option<Pubkey>,
+        /// The shortest dispute window (seconds) a buyer may open a channel to this provider with.
         #[arg(long, default_value_t = 3_600)]
         min_window: u32,
+        /// Share of a settlement paid to a watcher who settles for this provider, in basis points.
         #[arg(long, default_value_t = 500)]
         bounty_bps: u16,
         /// Where buyers send receipts (the provider node's URL).
         #[arg(long, default_value = "")]
         endpoint: String,
+        /// A free-form region label shown to buyers (e.g. eu-west).
         #[arg(long, default_value = "")]
         region: String,
     },
     /// Change the signer's provider terms (and, with --market and --price, its price there).
     Update {
+        /// Wallet earnings are paid to.
         #[arg(long)]
         payout: Option<Pubkey>,
+        /// The shortest dispute window (seconds) a buyer may open a channel to this provider with.
         #[arg(long)]
         min_window: Option<u32>,
+        /// Share of a settlement paid to a watcher who settles for this provider, in basis points.
         #[arg(long)]
         bounty_bps: Option<u16>,
+        /// Where buyers send receipts (the provider node's URL).
         #[arg(long)]
         endpoint: Option<String>,
+        /// A free-form region label shown to buyers (e.g. eu-west).
         #[arg(long)]
         region: Option<String>,
+        /// false: no new channels to this provider (open ones are unaffected).
         #[arg(long)]
         active: Option<bool>,
         /// With --price: the market whose price changes.
         #[arg(long, requires = "price")]
         market: Option<Pubkey>,
+        /// New price per GiB in that market, in the mint's units (e.g. 0.8).
         #[arg(long, requires = "market")]
         price: Option<String>,
     },
@@ -59,6 +69,7 @@ pub enum Cmd {
         /// The provider's authority [default: the signer].
         #[arg(long)]
         authority: Option<Pubkey>,
+        /// Markets to show its earnings and reputation in (repeat the option; none: terms only).
         #[arg(long)]
         market: Vec<Pubkey>,
     },
@@ -66,6 +77,7 @@ pub enum Cmd {
     Stake {
         #[arg(long)]
         market: Pubkey,
+        /// In the mint's units (e.g. 100).
         #[arg(long)]
         amount: String,
     },
@@ -73,6 +85,7 @@ pub enum Cmd {
     Unstake {
         #[arg(long)]
         market: Pubkey,
+        /// In the mint's units (e.g. 100).
         #[arg(long)]
         amount: String,
     },

@@ -22,7 +22,7 @@ pub struct Args {
     /// The market to serve.
     #[arg(long)]
     pub market: Option<Pubkey>,
-    /// Address to listen on [default: 127.0.0.1:8900].
+    /// Address to listen on [default: 127.0.0.1:8910; 8900 is the validator's PubSub port].
     #[arg(long)]
     pub listen: Option<String>,
     /// Receipt store [default: <data dir>/receipts.sqlite].
@@ -224,7 +224,7 @@ pub async fn execute(args: &Args, ctx: &Ctx) -> Result<bool, ClientError> {
         .chain(Arc::new(rpc))
         .shared_signer(signer)
         .store(store)
-        .listen(a.listen.as_deref().unwrap_or("127.0.0.1:8900"))
+        .listen(a.listen.as_deref().unwrap_or("127.0.0.1:8910"))
         .start()
         .await?;
     eprintln!("bwx provider serve: listening on {}", node.url());
