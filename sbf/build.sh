@@ -11,6 +11,9 @@
 #   probe    the receipt-verification cost probe -> target/deploy/bandwidth_sbf_probe.so
 #   program  the Anchor program                  -> target/deploy/bandwidth_settlement.so
 set -euo pipefail
+# CI lints the host build through clippy-driver as the workspace's rustc wrapper (.ci/run): not
+# this one, whose target clippy does not know, and whose fingerprints the wrapper would change.
+unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${BWX_SBF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bandwidth-sbf}

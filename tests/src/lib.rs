@@ -241,9 +241,32 @@ pub struct Env {
     pub max_log_bytes: usize,
 }
 
+/// Set to 1 to run the suite with the program hosted natively (1 CU a call; quicker to debug).
+pub const PROGRAM_NATIVE_ENV: &str = "BWX_PROGRAM_NATIVE";
+
+/// How the suite hosts the program: as a cluster runs it, its SBF build on the VM through the
+/// BPF loader (built from the current sources by `sbf/build.sh`, once per test process), or
+/// the build `BWX_PROGRAM_SO` names; natively only when `BWX_PROGRAM_NATIVE=1` asks.
+pub fn hosting() -> embedded::Hosting {
+    static HOSTING: std::sync::OnceLock<embedded::Hosting> = std::sync::OnceLock::new();
+    let native = std::env::var_os(PROGRAM_NATIVE_ENV).is_some_and(|v| v != "0");
+    let from_env = embedded::Hosting::from_env();
+    HOSTING
+        .get_or_init(|| match from_env {
+            embedded::Hosting::Native if !native => {
+                let so = bandwidth_sbf_artifacts::program().unwrap_or_else(|e| {
+                    panic!("{e}\n({PROGRAM_NATIVE_ENV}=1 runs the suite with the program native)")
+                });
+                embedded::Hosting::Sbf(so)
+            }
+            hosting => hosting,
+        })
+        .clone()
+}
+
 impl Env {
     pub async fn new() -> Env {
-        Env::hosted(&embedded::Hosting::from_env()).await
+        Env::hosted(&hosting()).await
     }
 
     /// An environment with the program hosted as `hosting` says (natively, or its SBF build).
@@ -1027,7 +1050,7 @@ pub struct Scene {
 
 impl Scene {
     pub async fn new(token_program: Pubkey, deposit: u64) -> Scene {
-        Scene::hosted(&embedded::Hosting::from_env(), token_program, deposit).await
+        Scene::hosted(&hosting(), token_program, deposit).await
     }
 
     /// [`Scene::new`] with the program hosted as `hosting` says.

@@ -23,7 +23,8 @@ pub struct World {
 
 impl World {
     pub async fn new() -> World {
-        let chain = std::sync::Arc::new(EmbeddedChain::start().await);
+        let chain = EmbeddedChain::start_hosted(&bandwidth_tests::hosting()).await;
+        let chain = std::sync::Arc::new(chain);
         let faucet = Client::new(&*chain, chain.faucet().insecure_clone());
         let mint = Keypair::new();
         let rent = chain.minimum_balance(tokens::MINT_LEN).await.unwrap();
